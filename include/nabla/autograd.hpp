@@ -1,0 +1,146 @@
+#pragma once
+/// \file autograd.hpp
+/// The graph: Node (one recorded application of an op) and how an op records itself.
+///
+/// Every built-in op uses exactly this API, and so can a user's own op:
+///
+/// ```cpp
+/// // softplus: result = log(1 + exp(x)); grad_x = grad_out * sigmoid(x)
+/// struct SoftplusNode : nabla::Node {
+///   SoftplusNode() : Node("softplus") {}
+///   std::vector<nabla::Tensor> backward(const nabla::Tensor& grad_out) override {
+///     return {grad_out * nabla::sigmoid(saved(0))};   // nabla ops: higher order works
+///   }
+/// };
+/// nabla::Tensor softplus(const nabla::Tensor& x) {
+///   nabla::Tensor result = ...;                         // forward kernel, no graph
+///   if (auto node = nabla::record<SoftplusNode>(result, {x})) node->save(x);
+///   return result;
+/// }
+/// ```
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <source_location>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nabla/tensor.hpp"
+
+namespace nabla {
+
+namespace detail {
+/// Where a node's gradient goes: the node that produced the input, or the input's
+/// bookkeeping when the input is a leaf that requires grad, or nowhere.
+struct Edge {
+  std::shared_ptr<Node> fn;
+  std::weak_ptr<AutogradMeta> leaf;
+  bool leaf_edge = false;
+  bool valid() const noexcept { return fn != nullptr || leaf_edge; }
+};
+
+/// What a node remembers of an input: enough to check and reduce its gradient.
+struct InputInfo {
+  Shape shape;
+  Dtype dtype = Dtype::f32;
+};
+
+/// A tensor saved for backward, with the version it had when it was saved.
+struct SavedTensor {
+  Tensor value;
+  std::uint64_t version = 0;
+  bool is_output = false;  // saved without its history; rebuilt on unpack (no cycle)
+};
+}  // namespace detail
+
+/// One recorded application of an op: its name, the edges to its inputs, what it saved,
+/// and its backward rule.
+///
+/// Subclass it for a new op: give the constructor the op's name (a string literal),
+/// override backward(), and save what the rule needs with save(). The engine checks the
+/// number and shapes of the gradients a rule returns and reduces broadcast gradients to
+/// each input's shape, so a rule may return gradients in the output's shape.
+class Node : public std::enable_shared_from_this<Node> {
+ public:
+  /// `name` must outlive the node (a string literal).
+  explicit Node(const char* name) noexcept : name_(name) {}
+  virtual ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  /// The backward rule: ∂L/∂input for each input, given ∂L/∂output. Return one tensor
+  /// per input, undefined for an input that needs no gradient (see needs_input_grad) or
+  /// whose gradient is zero. Written with nabla ops, so that create_graph records it.
+  virtual std::vector<Tensor> backward(const Tensor& grad_out) = 0;
+
+  /// The op's name, as given to the constructor.
+  std::string_view name() const noexcept { return name_; }
+  /// Number of inputs the op was applied to.
+  std::size_t num_inputs() const noexcept { return inputs_.size(); }
+  /// Shape of input `i` when the op ran.
+  const Shape& input_shape(std::size_t i) const { return inputs_.at(i).shape; }
+  /// Dtype of input `i` when the op ran.
+  Dtype input_dtype(std::size_t i) const { return inputs_.at(i).dtype; }
+  /// True when input `i` requires a gradient (a rule may skip the others).
+  bool needs_input_grad(std::size_t i) const { return edges_.at(i).valid(); }
+  /// The nodes this one sends gradients to (null for leaves and inputs without history).
+  std::vector<std::shared_ptr<Node>> next_functions() const;
+  /// Where in the user's code the op was called (filled when anomaly mode is on).
+  const std::source_location& location() const noexcept { return location_; }
+
+  /// Saves an input (or any tensor) for the backward rule; returns its index for saved().
+  std::size_t save(const Tensor& t);
+  /// Saves the op's own result without creating a reference cycle; saved() rebuilds it
+  /// with this node as its grad_fn, so double backward works through it.
+  std::size_t save_result(const Tensor& result);
+  /// True once the engine freed the saved tensors (backward without retain_graph).
+  bool released() const noexcept { return released_; }
+
+ protected:
+  /// The tensor saved at `index`. Throws std::runtime_error when the graph was freed by
+  /// an earlier backward (pass retain_graph) or the tensor was changed in place since.
+  Tensor saved(std::size_t index) const;
+
+ private:
+  friend class detail::Engine;
+  template <class N, class... A>
+  friend std::shared_ptr<N> record(Tensor&, std::initializer_list<Tensor>, A&&...);
+  void attach(Tensor& result, std::initializer_list<Tensor> inputs);
+  void release() noexcept;
+
+  const char* name_;
+  std::vector<detail::Edge> edges_;
+  std::vector<detail::InputInfo> inputs_;
+  std::vector<detail::SavedTensor> saved_;
+  bool released_ = false;
+  std::source_location location_{};
+
+  // Engine scratch space, valid during one backward.
+  Tensor pending_;
+  std::uint64_t visit_ = 0;
+  bool needed_ = false;
+  std::weak_ptr<detail::AutogradMeta> retained_;
+  friend class Tensor;
+};
+
+namespace detail {
+/// True when grad mode is on and some input requires grad.
+bool should_record(std::initializer_list<Tensor> inputs) noexcept;
+}  // namespace detail
+
+/// Records an op on the graph: when grad mode is on and some input requires grad, makes a
+/// node of type N (constructed from `args`), links it to the inputs and makes it
+/// `result`'s grad_fn. Returns null otherwise, so inference builds no graph:
+///
+/// `if (auto node = record<MulNode>(result, {a, b})) { node->save(a); node->save(b); }`
+template <class N, class... A>
+std::shared_ptr<N> record(Tensor& result, std::initializer_list<Tensor> inputs, A&&... args) {
+  if (!detail::should_record(inputs)) return nullptr;
+  auto node = std::make_shared<N>(std::forward<A>(args)...);
+  node->attach(result, inputs);
+  return node;
+}
+
+}  // namespace nabla

@@ -1,0 +1,14 @@
+#pragma once
+/// \file nabla.hpp
+/// Everything a user of nabla needs: tensors, ops, autograd, gradient checks, printing
+/// with fmt, xtensor interoperability and the op registry.
+
+#include "nabla/autograd.hpp"
+#include "nabla/dtype.hpp"
+#include "nabla/format.hpp"
+#include "nabla/gradcheck.hpp"
+#include "nabla/ops.hpp"
+#include "nabla/registry.hpp"
+#include "nabla/shape.hpp"
+#include "nabla/tensor.hpp"
+#include "nabla/xtensor.hpp"

@@ -1,0 +1,138 @@
+#pragma once
+/// \file ops.hpp
+/// Differentiable ops. Each records itself on the graph when grad mode is on and an input
+/// requires grad. Binary elementwise ops broadcast like NumPy; both operands must have
+/// the same dtype (nabla never promotes silently). Every op throws std::invalid_argument
+/// naming itself and the shapes or dtypes involved when its inputs do not fit.
+
+#include <cstdint>
+#include <vector>
+
+#include "nabla/tensor.hpp"
+
+namespace nabla {
+
+// ---- linear algebra ----------------------------------------------------------------
+
+/// Matrix product on OpenBLAS gemm. `a` [M,K] · `b` [K,N] → [M,N]; a 1-d `a` [K] is a
+/// row vector (result [N]), a 1-d `b` [K] a column vector (result [M]); both 1-d gives
+/// a 0-d dot product. Backward: grad_a = grad·bᵀ, grad_b = aᵀ·grad, with transpose flags
+/// (no transposed copies).
+Tensor matmul(const Tensor& a, const Tensor& b);
+/// 2-d product op(a)·op(b), where op transposes when the flag is set, computed by one
+/// gemm call without materializing a transpose. a [M,K] (or [K,M] with trans_a).
+Tensor mm(const Tensor& a, const Tensor& b, bool trans_a = false, bool trans_b = false);
+
+// ---- elementwise, binary (broadcasting) --------------------------------------------
+
+/// a + b. Backward: grad_a = grad, grad_b = grad (each summed to its input's shape).
+Tensor add(const Tensor& a, const Tensor& b);
+/// a − b. Backward: grad_a = grad, grad_b = −grad.
+Tensor sub(const Tensor& a, const Tensor& b);
+/// a ⊙ b. Backward: grad_a = grad ⊙ b, grad_b = grad ⊙ a.
+Tensor mul(const Tensor& a, const Tensor& b);
+/// a / b. Backward: grad_a = grad / b, grad_b = −grad ⊙ a / b².
+Tensor div(const Tensor& a, const Tensor& b);
+
+Tensor add(const Tensor& a, double b);
+Tensor add(double a, const Tensor& b);
+Tensor sub(const Tensor& a, double b);
+Tensor sub(double a, const Tensor& b);
+Tensor mul(const Tensor& a, double b);
+Tensor mul(double a, const Tensor& b);
+Tensor div(const Tensor& a, double b);
+Tensor div(double a, const Tensor& b);
+
+// ---- elementwise, unary ------------------------------------------------------------
+
+/// −x.
+Tensor neg(const Tensor& x);
+/// eˣ. Backward: grad ⊙ result (saves the result).
+Tensor exp(const Tensor& x);
+/// Natural log. Backward: grad / x. log(0) = −inf and log of a negative number is NaN,
+/// as in IEEE arithmetic.
+Tensor log(const Tensor& x);
+/// x^p for a scalar exponent. Backward: grad ⊙ p·x^(p−1).
+Tensor pow(const Tensor& x, double p);
+/// √x. Backward: grad / (2·result).
+Tensor sqrt(const Tensor& x);
+/// 1 / (1 + e^(−x)). Backward: sigmoid_backward(grad, result) (saves the result).
+Tensor sigmoid(const Tensor& x);
+/// tanh x. Backward: tanh_backward(grad, result) (saves the result).
+Tensor tanh(const Tensor& x);
+/// max(x, 0). Backward: relu_backward(grad, result): grad where result > 0, else 0.
+Tensor relu(const Tensor& x);
+
+/// Fused kernel of sigmoid's rule: grad ⊙ s ⊙ (1 − s), one pass. Differentiable itself:
+/// ∂/∂grad = s(1 − s), ∂/∂s = grad ⊙ (1 − 2s).
+Tensor sigmoid_backward(const Tensor& grad, const Tensor& s);
+/// Fused kernel of tanh's rule: grad ⊙ (1 − y²), one pass. ∂/∂grad = 1 − y²,
+/// ∂/∂y = −2·grad ⊙ y.
+Tensor tanh_backward(const Tensor& grad, const Tensor& y);
+/// relu's rule: grad where mask > 0, else 0. ∂/∂grad = the same mask; ∂/∂mask = 0.
+Tensor relu_backward(const Tensor& grad, const Tensor& mask);
+
+// ---- reductions --------------------------------------------------------------------
+
+/// Sum of all elements, a 0-d tensor. Backward: grad broadcast to x's shape.
+Tensor sum(const Tensor& x);
+/// Sum over `axes` (negative axes count from the end). With `keepdim` the reduced axes
+/// stay as extent 1. Throws std::out_of_range for an axis outside the rank, and
+/// std::invalid_argument for a repeated axis.
+Tensor sum(const Tensor& x, const std::vector<std::int64_t>& axes, bool keepdim = false);
+/// Mean of all elements, a 0-d tensor. Backward: grad / numel broadcast to x's shape.
+Tensor mean(const Tensor& x);
+/// Mean over `axes`, as sum(x, axes, keepdim) / (elements per mean).
+Tensor mean(const Tensor& x, const std::vector<std::int64_t>& axes, bool keepdim = false);
+
+// ---- shape -------------------------------------------------------------------------
+
+/// The same values with another shape of the same numel; one extent may be −1 (inferred).
+/// Shares storage with x (no copy). Backward: reshape(grad, x.shape).
+Tensor reshape(const Tensor& x, const Shape& shape);
+/// Transpose of a 2-d tensor [M,N] → [N,M]. Throws std::invalid_argument for other ranks.
+Tensor transpose(const Tensor& x);
+/// Reorders the axes: result.shape[i] = x.shape[dims[i]]. `dims` must be a permutation
+/// of 0..rank−1. Backward: permute(grad, inverse(dims)).
+Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims);
+/// Repeats x along broadcast dimensions to `shape` (NumPy broadcasting rules).
+/// Backward: sum_to(grad, x.shape).
+Tensor broadcast_to(const Tensor& x, const Shape& shape);
+/// Sums x down to `shape`, the reverse of broadcast_to: `shape` must broadcast to
+/// x.shape. This is how the engine reduces broadcast gradients. Backward:
+/// broadcast_to(grad, x.shape).
+Tensor sum_to(const Tensor& x, const Shape& shape);
+
+// ---- type and copies ---------------------------------------------------------------
+
+/// x converted to `dtype`. Backward: grad converted back to x's dtype.
+Tensor cast(const Tensor& x, Dtype dtype);
+/// A copy of x with its own storage. Backward: grad.
+Tensor clone(const Tensor& x);
+
+// ---- losses ------------------------------------------------------------------------
+
+/// ½·Σ(o − y)², a 0-d tensor: the tutorial's squared loss. `o` and `y` must have the
+/// same shape. Backward: grad_o = grad·(o − y), grad_y = −grad·(o − y).
+Tensor squared_loss(const Tensor& o, const Tensor& y);
+/// mean((o − y)²), a 0-d tensor (PyTorch's mse_loss with reduction 'mean'). Same shape
+/// contract as squared_loss. Backward: grad_o = grad·2(o − y)/n.
+Tensor mse_loss(const Tensor& o, const Tensor& y);
+
+// ---- operators ---------------------------------------------------------------------
+
+inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
+inline Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
+inline Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
+inline Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
+inline Tensor operator+(const Tensor& a, double b) { return add(a, b); }
+inline Tensor operator-(const Tensor& a, double b) { return sub(a, b); }
+inline Tensor operator*(const Tensor& a, double b) { return mul(a, b); }
+inline Tensor operator/(const Tensor& a, double b) { return div(a, b); }
+inline Tensor operator+(double a, const Tensor& b) { return add(a, b); }
+inline Tensor operator-(double a, const Tensor& b) { return sub(a, b); }
+inline Tensor operator*(double a, const Tensor& b) { return mul(a, b); }
+inline Tensor operator/(double a, const Tensor& b) { return div(a, b); }
+inline Tensor operator-(const Tensor& x) { return neg(x); }
+
+}  // namespace nabla

@@ -1,0 +1,32 @@
+#pragma once
+/// \file shape.hpp
+/// Shapes, broadcasting and the helpers that format them in error messages.
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+namespace nabla {
+
+/// A tensor's shape: one extent per dimension, outermost first. `{}` is a scalar (0-d).
+using Shape = std::vector<std::int64_t>;
+
+/// Number of elements of a shape (1 for a scalar).
+std::int64_t shape_numel(const Shape& shape);
+
+/// "[2, 3]" for error messages and printing.
+std::string shape_str(const Shape& shape);
+
+/// NumPy broadcasting of two shapes. Throws std::invalid_argument naming `op` and both
+/// shapes when they are incompatible.
+Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
+
+/// True when `from` broadcasts to `to` (so a gradient of shape `to` sums down to `from`).
+bool broadcastable_to(const Shape& from, const Shape& to);
+
+/// Normalizes an axis that may be negative (counted from the end) for a tensor of rank
+/// `dim`. Throws std::out_of_range naming `op` when it is outside [-dim, dim).
+std::int64_t normalize_axis(std::int64_t axis, std::int64_t dim, const char* op);
+
+}  // namespace nabla

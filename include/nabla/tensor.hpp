@@ -1,0 +1,288 @@
+#pragma once
+/// \file tensor.hpp
+/// The Tensor handle, its factories and the seeded random generator.
+
+#include <cstdint>
+#include <initializer_list>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <random>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "nabla/dtype.hpp"
+#include "nabla/shape.hpp"
+
+namespace nabla {
+
+class Node;
+class Tensor;
+
+namespace detail {
+struct Storage;
+struct AutogradMeta;
+struct TensorImpl;
+class Engine;
+}  // namespace detail
+
+/// A seeded pseudo-random generator. The same seed gives the same numbers on every
+/// platform: normal variates come from nabla's own Box-Muller transform over a 64-bit
+/// Mersenne twister, not from the standard library's implementation-defined distributions.
+class Generator {
+ public:
+  /// A generator seeded with `seed`.
+  explicit Generator(std::uint64_t seed = 0x9E3779B97F4A7C15ull) : engine_(seed) {}
+  /// Reseeds the generator.
+  void manual_seed(std::uint64_t seed) {
+    engine_.seed(seed);
+    has_spare_ = false;
+  }
+  /// A uniform double in [0, 1).
+  double uniform();
+  /// A standard normal double.
+  double normal();
+  /// A uniform integer in [0, n).
+  std::uint64_t integer(std::uint64_t n);
+
+ private:
+  std::mt19937_64 engine_;
+  bool has_spare_ = false;
+  double spare_ = 0.0;
+};
+
+/// The process-wide default generator, used by factories called without one.
+Generator& default_generator();
+
+/// Reseeds the default generator (PyTorch's `torch::manual_seed`).
+void manual_seed(std::uint64_t seed);
+
+/// A handle to an n-dimensional array of float or double values that can take part in
+/// reverse-mode automatic differentiation.
+///
+/// Tensors are cheap to copy: copies alias the same values and the same autograd
+/// bookkeeping, as in PyTorch. A default-constructed Tensor is *undefined* (`defined()`
+/// is false), which is what `grad()` returns before any backward.
+///
+/// Values are stored contiguously, row-major. The values and the autograd bookkeeping
+/// live in separate objects, so a graph that keeps a tensor's bookkeeping alive does not
+/// keep its values alive unless an op saved them for its backward.
+class Tensor {
+ public:
+  /// An undefined tensor.
+  Tensor() = default;
+
+  // ---- shape and type ------------------------------------------------------------
+  /// True unless default-constructed (or reset).
+  bool defined() const noexcept { return impl_ != nullptr; }
+  /// The extents, outermost first; `{}` for a scalar.
+  const Shape& shape() const;
+  /// Extent of dimension `d` (negative counts from the end). Throws std::out_of_range.
+  std::int64_t size(std::int64_t d) const;
+  /// Number of dimensions (0 for a scalar).
+  std::int64_t dim() const;
+  /// Number of elements.
+  std::int64_t numel() const;
+  /// Element type.
+  Dtype dtype() const;
+
+  // ---- values --------------------------------------------------------------------
+  /// The single value of a one-element tensor, converted to T. Throws
+  /// std::invalid_argument when the tensor has more than one element.
+  template <class T>
+  T item() const;
+  /// Pointer to the first of numel() contiguous values. Throws std::invalid_argument when
+  /// T does not match dtype().
+  template <class T>
+  const T* data() const;
+  /// Writable pointer to the values. Writing through it does not bump the version
+  /// counter; use the in-place methods (add_, copy_, ...) on tensors a graph may have saved.
+  template <class T>
+  T* mutable_data();
+  /// The values as a std::vector<double> (a copy), convenient in tests and tools.
+  std::vector<double> to_vector() const;
+  /// A copy converted to `dtype` (differentiable: the gradient is converted back).
+  /// Returns *this when the dtype already matches.
+  Tensor to(Dtype dtype) const;
+  /// A copy with its own storage that keeps the autograd history (differentiable).
+  Tensor clone() const;
+
+  // ---- autograd ------------------------------------------------------------------
+  /// Marks a leaf as needing its gradient (`.grad()` after backward). Throws
+  /// std::logic_error on a non-leaf, whose requires_grad follows from its inputs.
+  Tensor& requires_grad_(bool requires_grad = true);
+  /// True when gradients flow to or through this tensor.
+  bool requires_grad() const;
+  /// The accumulated gradient of a leaf (or of a tensor that called retain_grad()),
+  /// undefined until a backward reaches it.
+  Tensor grad() const;
+  /// Replaces the stored gradient (undefined clears it).
+  void set_grad(const Tensor& grad);
+  /// Clears the accumulated gradient (PyTorch's `set_to_none` behaviour).
+  void zero_grad();
+  /// The node that produced this tensor, or null for a leaf or a tensor without history.
+  std::shared_ptr<Node> grad_fn() const;
+  /// True when the tensor was not produced by a recorded op (every tensor that does not
+  /// require grad is a leaf, as in PyTorch).
+  bool is_leaf() const;
+  /// Keeps this non-leaf tensor's gradient in grad() at the next backward.
+  void retain_grad();
+  /// Computes the gradients of this tensor with respect to every leaf that requires grad
+  /// and accumulates them into their grad().
+  ///
+  /// `grad_output` is ∂L/∂this, of this tensor's shape; it may be omitted only for a
+  /// one-element tensor (it is then 1). Unless `retain_graph` is set, the graph's saved
+  /// tensors are freed as the backward goes, and a second backward through it throws.
+  /// With `create_graph` the backward itself is recorded, so the gradients can be
+  /// differentiated again (implies retain_graph). Throws std::runtime_error when this
+  /// tensor does not require grad, or std::invalid_argument on a missing or mis-shaped
+  /// grad_output.
+  void backward(const Tensor& grad_output = Tensor(), bool retain_graph = false,
+                bool create_graph = false) const;
+  /// A tensor sharing these values with no autograd history (requires_grad false).
+  Tensor detach() const;
+  /// The in-place version counter of the values (shared by every alias).
+  std::uint64_t version() const;
+  /// A human name for a leaf, shown by printing and by graph pictures.
+  Tensor& set_name(std::string name);
+  /// The name given by set_name, or "".
+  const std::string& name() const;
+
+  // ---- in-place updates (they bump the version counter) --------------------------
+  // They are not recorded on the graph. They throw std::logic_error when grad mode is on
+  // and this tensor requires grad (wrap optimizer updates in a NoGradGuard).
+  Tensor& zero_();
+  Tensor& fill_(double value);
+  /// this += alpha · other (other broadcasts to this tensor's shape).
+  Tensor& add_(const Tensor& other, double alpha = 1.0);
+  /// this *= factor.
+  Tensor& mul_(double factor);
+  /// Copies other's values (broadcasting, converting dtype) into this tensor.
+  Tensor& copy_(const Tensor& other);
+
+  // ---- method spellings of common ops ----------------------------------------------
+  Tensor reshape(const Shape& shape) const;
+  Tensor t() const;
+  Tensor sum() const;
+  Tensor mean() const;
+  Tensor pow(double exponent) const;
+
+  /// True when both handles alias the same tensor object.
+  bool is_same(const Tensor& other) const noexcept { return impl_ == other.impl_; }
+
+  /// Internal: the implementation object.
+  const std::shared_ptr<detail::TensorImpl>& impl() const noexcept { return impl_; }
+  /// Internal: wraps an implementation object.
+  explicit Tensor(std::shared_ptr<detail::TensorImpl> impl) noexcept : impl_(std::move(impl)) {}
+
+ private:
+  friend class Node;
+  void check_defined(const char* what) const;
+  std::shared_ptr<detail::TensorImpl> impl_;
+};
+
+// ---- factories ---------------------------------------------------------------------
+
+/// A 0-d tensor holding `value`.
+Tensor scalar_tensor(double value, Dtype dtype = f32);
+/// A 0-d tensor holding `value` (same as scalar_tensor).
+Tensor tensor(double value, Dtype dtype = f32);
+/// A 1-d tensor from a list: `tensor({1.0, 2.0})` has shape [2].
+Tensor tensor(std::initializer_list<double> values, Dtype dtype = f32);
+/// A 2-d tensor from nested lists: `tensor({{1, 2, 3}})` has shape [1, 3]. Throws
+/// std::invalid_argument when the rows differ in length.
+Tensor tensor(std::initializer_list<std::initializer_list<double>> values, Dtype dtype = f32);
+/// A 3-d tensor from nested lists. Throws std::invalid_argument on ragged lists.
+Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<double>>> values,
+              Dtype dtype = f32);
+/// A tensor of `shape` from row-major values. Throws std::invalid_argument when the
+/// number of values does not match the shape.
+Tensor tensor(std::span<const double> values, const Shape& shape, Dtype dtype = f32);
+/// A tensor of `shape` from row-major float values (dtype float32 unless given).
+Tensor tensor(std::span<const float> values, const Shape& shape, Dtype dtype = f32);
+/// A tensor of `shape` from row-major values (std::vector overload).
+inline Tensor tensor(const std::vector<double>& values, const Shape& shape, Dtype dtype = f32) {
+  return tensor(std::span<const double>(values), shape, dtype);
+}
+inline Tensor tensor(const std::vector<float>& values, const Shape& shape, Dtype dtype = f32) {
+  return tensor(std::span<const float>(values), shape, dtype);
+}
+/// An uninitialized tensor of `shape`.
+Tensor empty(const Shape& shape, Dtype dtype = f32);
+/// A tensor of zeros.
+Tensor zeros(const Shape& shape, Dtype dtype = f32);
+/// A tensor of ones.
+Tensor ones(const Shape& shape, Dtype dtype = f32);
+/// A tensor filled with `value`.
+Tensor full(const Shape& shape, double value, Dtype dtype = f32);
+/// Zeros with `like`'s shape and dtype.
+Tensor zeros_like(const Tensor& like);
+/// Ones with `like`'s shape and dtype.
+Tensor ones_like(const Tensor& like);
+/// 1-d tensor start, start+step, ... below end. Throws std::invalid_argument when step
+/// is 0 or has the wrong sign.
+Tensor arange(double start, double end, double step = 1.0, Dtype dtype = f32);
+/// 1-d tensor 0, 1, ..., end-1.
+Tensor arange(double end, Dtype dtype = f32);
+/// Uniform values in [0, 1) from `gen`.
+Tensor rand(const Shape& shape, Generator& gen, Dtype dtype = f32);
+/// Standard normal values from `gen`.
+Tensor randn(const Shape& shape, Generator& gen, Dtype dtype = f32);
+/// Uniform values in [0, 1) from the default generator.
+Tensor rand(const Shape& shape, Dtype dtype = f32);
+/// Standard normal values from the default generator.
+Tensor randn(const Shape& shape, Dtype dtype = f32);
+
+/// Prints like PyTorch: values (summarized past 1000 elements), shape, dtype, and the
+/// grad_fn name or requires_grad flag.
+std::ostream& operator<<(std::ostream& os, const Tensor& t);
+/// The same text as operator<<.
+std::string to_string(const Tensor& t);
+
+// ---- grad mode ---------------------------------------------------------------------
+
+/// Whether ops record themselves on the graph in this thread (true by default).
+bool is_grad_enabled();
+/// Turns recording on or off in this thread.
+void set_grad_enabled(bool enabled);
+
+/// While alive, ops in this thread record nothing (PyTorch's `torch::NoGradGuard`).
+class NoGradGuard {
+ public:
+  NoGradGuard() : prev_(is_grad_enabled()) { set_grad_enabled(false); }
+  ~NoGradGuard() { set_grad_enabled(prev_); }
+  NoGradGuard(const NoGradGuard&) = delete;
+  NoGradGuard& operator=(const NoGradGuard&) = delete;
+
+ private:
+  bool prev_;
+};
+
+/// While alive, sets grad mode to `enabled` in this thread, then restores it.
+class AutoGradMode {
+ public:
+  explicit AutoGradMode(bool enabled) : prev_(is_grad_enabled()) { set_grad_enabled(enabled); }
+  ~AutoGradMode() { set_grad_enabled(prev_); }
+  AutoGradMode(const AutoGradMode&) = delete;
+  AutoGradMode& operator=(const AutoGradMode&) = delete;
+
+ private:
+  bool prev_;
+};
+
+/// Gradients of `outputs` with respect to `inputs`, returned instead of accumulated into
+/// grad() (PyTorch's `torch::autograd::grad`).
+///
+/// `grad_outputs` holds ∂L/∂output for each output (an empty list, or undefined entries,
+/// mean 1 for one-element outputs). With `create_graph` the returned gradients carry a
+/// graph and can be differentiated again (gradients of gradients, Hessian-vector
+/// products); `retain_graph` defaults to `create_graph`. An input that no output depends
+/// on throws std::runtime_error unless `allow_unused`, when its gradient is undefined.
+std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
+                         const std::vector<Tensor>& grad_outputs = {},
+                         std::optional<bool> retain_graph = std::nullopt,
+                         bool create_graph = false, bool allow_unused = false);
+
+}  // namespace nabla

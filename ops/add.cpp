@@ -1,0 +1,43 @@
+// add: elementwise sum with NumPy broadcasting.
+//   forward : result = a + b
+//   backward: grad_a = grad_out, grad_b = grad_out  (the engine sums each to its input's shape)
+//   saves   : nothing
+//   shapes  : a and b broadcast together; result has the broadcast shape
+
+#include "op_common.hpp"
+
+namespace nabla {
+namespace {
+struct AddNode final : Node {
+  AddNode() : Node("add") {}
+  std::vector<Tensor> backward(const Tensor& grad_out) override { return {grad_out, grad_out}; }
+};
+}  // namespace
+
+Tensor add(const Tensor& a, const Tensor& b) {
+  Tensor result = detail::binary_kernel("add", a, b, [](auto&& x, auto&& y) { return x + y; });
+  record<AddNode>(result, {a, b});
+  return result;
+}
+
+Tensor add(const Tensor& a, double b) {
+  detail::check_defined("add", a);
+  return add(a, scalar_tensor(b, a.dtype()));
+}
+
+Tensor add(double a, const Tensor& b) {
+  detail::check_defined("add", b);
+  return add(scalar_tensor(a, b.dtype()), b);
+}
+
+namespace detail {
+void register_add(OpRegistry& r) {
+  r.add({.name = "add",
+         .formula = "a + b",
+         .arity = 2,
+         .fn = [](const std::vector<Tensor>& in) { return add(in[0], in[1]); },
+         .samples = [](Generator& g, Dtype d) { return binary_samples(g, d); },
+         .bad_samples = binary_bad_samples});
+}
+}  // namespace detail
+}  // namespace nabla

@@ -1,0 +1,45 @@
+// cast: converts the values to another dtype (Tensor::to calls it).
+//   forward : result = x converted to `dtype` (always a copy)
+//   backward: grad_x = cast(grad_out, x.dtype)
+//   saves   : nothing
+//   shapes  : any; result has x's shape
+
+#include "op_common.hpp"
+
+namespace nabla {
+namespace {
+struct CastNode final : Node {
+  CastNode() : Node("cast") {}
+  std::vector<Tensor> backward(const Tensor& grad_out) override {
+    return {cast(grad_out, input_dtype(0))};
+  }
+};
+}  // namespace
+
+Tensor cast(const Tensor& x, Dtype dtype) {
+  detail::check_defined("cast", x);
+  Tensor result = detail::make_tensor(x.shape(), dtype);
+  detail::dispatch(x.dtype(), [&](auto from) {
+    detail::dispatch(dtype, [&](auto to) {
+      using S = decltype(from);
+      using D = decltype(to);
+      std::transform(detail::data_ptr<S>(x), detail::data_ptr<S>(x) + x.numel(),
+                     detail::data_ptr<D>(result), [](S v) { return static_cast<D>(v); });
+    });
+  });
+  record<CastNode>(result, {x});
+  return result;
+}
+
+namespace detail {
+void register_cast(OpRegistry& r) {
+  // Checked as a copy in the sample dtype: a float32 round trip would drown the finite
+  // differences in rounding. tests/ops/test_cast.cpp checks the dtype round trip.
+  r.add({.name = "cast",
+         .formula = "x converted to its own dtype (a copy)",
+         .arity = 1,
+         .fn = [](const std::vector<Tensor>& in) { return cast(in[0], in[0].dtype()); },
+         .samples = [](Generator& g, Dtype d) { return unary_samples(g, d); }});
+}
+}  // namespace detail
+}  // namespace nabla

@@ -1,0 +1,37 @@
+// clone: a copy with its own storage, keeping the autograd history.
+//   forward : result = x (copied)
+//   backward: grad_x = grad_out
+//   saves   : nothing
+//   shapes  : any; result has x's shape
+
+#include <cstring>
+
+#include "op_common.hpp"
+
+namespace nabla {
+namespace {
+struct CloneNode final : Node {
+  CloneNode() : Node("clone") {}
+  std::vector<Tensor> backward(const Tensor& grad_out) override { return {grad_out}; }
+};
+}  // namespace
+
+Tensor clone(const Tensor& x) {
+  detail::check_defined("clone", x);
+  Tensor result = detail::make_tensor(x.shape(), x.dtype());
+  std::memcpy(result.impl()->storage->data, x.impl()->storage->data,
+              static_cast<std::size_t>(x.numel()) * dtype_size(x.dtype()));
+  record<CloneNode>(result, {x});
+  return result;
+}
+
+namespace detail {
+void register_clone(OpRegistry& r) {
+  r.add({.name = "clone",
+         .formula = "a copy of x",
+         .arity = 1,
+         .fn = [](const std::vector<Tensor>& in) { return clone(in[0]); },
+         .samples = [](Generator& g, Dtype d) { return unary_samples(g, d); }});
+}
+}  // namespace detail
+}  // namespace nabla

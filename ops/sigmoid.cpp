@@ -1,0 +1,38 @@
+// sigmoid: elementwise logistic function.
+//   forward : result = 1 / (1 + e⁻ˣ)
+//   backward: grad_x = sigmoid_backward(grad_out, result) = grad_out ⊙ result ⊙ (1 − result)
+//   saves   : result (not x)
+//   shapes  : any; result has x's shape
+
+#include "op_common.hpp"
+
+namespace nabla {
+namespace {
+struct SigmoidNode final : Node {
+  SigmoidNode() : Node("sigmoid") {}
+  std::vector<Tensor> backward(const Tensor& grad_out) override {
+    return {sigmoid_backward(grad_out, saved(0))};
+  }
+};
+}  // namespace
+
+Tensor sigmoid(const Tensor& x) {
+  detail::check_defined("sigmoid", x);
+  Tensor result = detail::dispatch(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    return detail::unary_kernel(x, [](auto&& v) { return T(1) / (T(1) + xt::exp(-v)); });
+  });
+  if (auto node = record<SigmoidNode>(result, {x})) node->save_result(result);
+  return result;
+}
+
+namespace detail {
+void register_sigmoid(OpRegistry& r) {
+  r.add({.name = "sigmoid",
+         .formula = "1 / (1 + exp(-x))",
+         .arity = 1,
+         .fn = [](const std::vector<Tensor>& in) { return sigmoid(in[0]); },
+         .samples = [](Generator& g, Dtype d) { return unary_samples(g, d); }});
+}
+}  // namespace detail
+}  // namespace nabla

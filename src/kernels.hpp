@@ -1,0 +1,105 @@
+#pragma once
+// Internal: forward kernels shared by the op files. Elementwise work is written as
+// xtensor expressions over the raw buffers, so xtensor (with xsimd) vectorizes it.
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstddef>
+#include <vector>
+
+#include <xtensor/xadapt.hpp>
+#include <xtensor/xbroadcast.hpp>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xnoalias.hpp>
+#include <xtensor/xscalar.hpp>
+
+#include "tensor_impl.hpp"
+
+namespace nabla::detail {
+
+inline std::vector<std::size_t> xshape(const Shape& s) {
+  return std::vector<std::size_t>(s.begin(), s.end());
+}
+
+/// The values of `t` as a flat 1-d xtensor adaptor (no copy).
+template <class T>
+auto flat(const Tensor& t) {
+  const auto n = static_cast<std::size_t>(t.numel());
+  return xt::adapt(data_ptr<T>(t), n, xt::no_ownership(), std::array<std::size_t, 1>{n});
+}
+
+/// The values of `t` as an n-d xtensor adaptor with its shape (no copy).
+template <class T>
+auto nd(const Tensor& t) {
+  const auto n = static_cast<std::size_t>(t.numel());
+  return xt::adapt(data_ptr<T>(t), n, xt::no_ownership(), xshape(t.shape()));
+}
+
+/// result = f(x) elementwise; f maps an xtensor expression to an expression.
+template <class F>
+Tensor unary_kernel(const Tensor& x, F&& f) {
+  Tensor out = make_tensor(x.shape(), x.dtype());
+  dispatch(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    auto o = flat<T>(out);
+    xt::noalias(o) = f(flat<T>(x));
+  });
+  return out;
+}
+
+/// result = f(a, b) elementwise with NumPy broadcasting; f takes two xtensor expressions
+/// or an expression and a scalar of the element type.
+template <class F>
+Tensor binary_kernel(const char* op, const Tensor& a, const Tensor& b, F&& f) {
+  check_defined(op, a, "first operand");
+  check_defined(op, b, "second operand");
+  check_same_dtype(op, a, b);
+  Shape shape = broadcast_shapes(a.shape(), b.shape(), op);
+  Tensor out = make_tensor(shape, a.dtype());
+  dispatch(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    auto o = flat<T>(out);
+    if (a.shape() == b.shape()) {
+      xt::noalias(o) = f(flat<T>(a), flat<T>(b));
+    } else if (b.numel() == 1 && a.shape() == shape) {
+      xt::noalias(o) = f(flat<T>(a), xt::xscalar<T>(*data_ptr<T>(b)));
+    } else if (a.numel() == 1 && b.shape() == shape) {
+      xt::noalias(o) = f(xt::xscalar<T>(*data_ptr<T>(a)), flat<T>(b));
+    } else {
+      auto on = nd<T>(out);
+      xt::noalias(on) = xt::broadcast(f(nd<T>(a), nd<T>(b)), xshape(shape));
+    }
+  });
+  return out;
+}
+
+/// Throws std::invalid_argument naming `op` unless both shapes are equal.
+inline void check_same_shape(const char* op, const Tensor& a, const Tensor& b) {
+  if (a.shape() != b.shape()) {
+    throw std::invalid_argument(fmt::format(
+        "nabla::{}: shapes must be equal, got {} and {}", op, shape_str(a.shape()),
+        shape_str(b.shape())));
+  }
+}
+
+/// Sums `x` over `axes` (already normalized, distinct, sorted) into a new tensor of
+/// shape `out_shape` (the reduced shape, with or without the kept unit axes).
+Tensor sum_kernel(const Tensor& x, const std::vector<std::size_t>& axes, Shape out_shape);
+
+/// Validates and normalizes reduction axes (negative from the end, no repeats); empty
+/// `axes` means every axis. Returns them sorted.
+std::vector<std::size_t> reduction_axes(const char* op, const Tensor& x,
+                                        const std::vector<std::int64_t>& axes);
+
+/// The shape after reducing `axes` of `shape`, keeping them as 1 or dropping them.
+Shape reduced_shape(const Shape& shape, const std::vector<std::size_t>& axes, bool keepdim);
+
+/// result[i...] = x[perm[i]...]: a copy with reordered axes.
+Tensor permute_kernel(const Tensor& x, const std::vector<std::size_t>& perm);
+
+/// C = op(A)·op(B) through OpenBLAS gemm, row-major. Shapes are checked by the caller.
+void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k,
+          const Tensor& a, const Tensor& b, Tensor& c);
+
+}  // namespace nabla::detail

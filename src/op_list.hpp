@@ -1,0 +1,30 @@
+#pragma once
+// Internal: the explicit list of built-in ops. Each op file defines its register_<name>
+// function; register_builtin_ops calls them all in order. An explicit list, rather than
+// static self-registration, because a static library drops unreferenced initializers.
+
+#include <vector>
+
+#include "nabla/registry.hpp"
+
+namespace nabla::detail {
+
+#define NABLA_BUILTIN_OPS(X)                                                              \
+  X(add) X(sub) X(mul) X(div) X(neg) X(exp) X(log) X(pow) X(sqrt) X(sigmoid)              \
+  X(sigmoid_backward) X(tanh) X(tanh_backward) X(relu) X(relu_backward) X(matmul) X(sum)  \
+  X(mean) X(reshape) X(transpose) X(permute) X(broadcast_to) X(sum_to) X(cast) X(clone)   \
+  X(squared_loss) X(mse_loss)
+
+#define NABLA_DECLARE_REGISTER(name) void register_##name(OpRegistry& r);
+NABLA_BUILTIN_OPS(NABLA_DECLARE_REGISTER)
+#undef NABLA_DECLARE_REGISTER
+
+/// Registers every built-in op, in the order of NABLA_BUILTIN_OPS.
+void register_builtin_ops(OpRegistry& r);
+
+// Shared by the loss op files.
+double sum_squared_diff(const char* op, const Tensor& o, const Tensor& y);
+std::vector<OpSample> loss_samples(Generator& g, Dtype d);
+std::vector<OpSample> loss_bad_samples(Generator& g, Dtype d);
+
+}  // namespace nabla::detail

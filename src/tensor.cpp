@@ -1,0 +1,532 @@
+// Tensor handle, storage, factories and the generator.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <numbers>
+
+#include "nabla/ops.hpp"
+#include "tensor_impl.hpp"
+
+namespace nabla {
+namespace detail {
+
+Storage::Storage(std::size_t n) : nbytes(n) {
+  if (n <= kInlineBytes) {
+    data = inline_buf;
+  } else {
+    // 64-byte alignment suits every SIMD width xsimd may use; round the size up as
+    // aligned_alloc requires.
+    const std::size_t rounded = (n + 63) / 64 * 64;
+    data = std::aligned_alloc(64, rounded);
+    if (data == nullptr) {
+      throw std::bad_alloc();
+    }
+  }
+}
+
+Storage::~Storage() {
+  if (data != inline_buf) std::free(data);
+}
+
+TensorImpl::~TensorImpl() {
+  // The bookkeeping may hold the head of a long chain of nodes; hand it to the deferred
+  // release queue rather than recursing through it.
+  if (meta && meta.use_count() == 1 && meta->grad_fn) defer_release(std::move(meta->grad_fn));
+}
+
+Tensor make_tensor(Shape shape, Dtype dtype) {
+  auto impl = std::make_shared<TensorImpl>();
+  for (auto e : shape) {
+    if (e < 0) {
+      throw std::invalid_argument(
+          fmt::format("nabla: negative extent in shape {}", shape_str(shape)));
+    }
+  }
+  impl->numel = shape_numel(shape);
+  impl->shape = std::move(shape);
+  impl->dtype = dtype;
+  impl->storage = std::make_shared<Storage>(static_cast<std::size_t>(impl->numel) * dtype_size(dtype));
+  return Tensor(std::move(impl));
+}
+
+Tensor alias_with_shape(const Tensor& src, Shape shape) {
+  auto impl = std::make_shared<TensorImpl>();
+  impl->numel = shape_numel(shape);
+  impl->shape = std::move(shape);
+  impl->dtype = src.dtype();
+  impl->storage = src.impl()->storage;
+  return Tensor(std::move(impl));
+}
+
+void check_same_dtype(const char* op, const Tensor& a, const Tensor& b) {
+  if (a.dtype() != b.dtype()) {
+    throw std::invalid_argument(fmt::format(
+        "nabla::{}: dtype mismatch: {} {} and {} {}; nabla does not promote silently, convert "
+        "one with .to(nabla::{})",
+        op, dtype_name(a.dtype()), shape_str(a.shape()), dtype_name(b.dtype()),
+        shape_str(b.shape()), dtype_name(Dtype::f64)));
+  }
+}
+
+void check_defined(const char* op, const Tensor& t, const char* arg) {
+  if (!t.defined()) {
+    throw std::invalid_argument(fmt::format("nabla::{}: {} is an undefined tensor", op, arg));
+  }
+}
+
+}  // namespace detail
+
+using detail::data_ptr;
+using detail::make_tensor;
+
+// ---- generator ---------------------------------------------------------------------
+
+double Generator::uniform() {
+  // 53 random bits give every double in [0, 1) on a grid of 2^-53.
+  return static_cast<double>(engine_() >> 11) * 0x1.0p-53;
+}
+
+double Generator::normal() {
+  if (has_spare_) {
+    has_spare_ = false;
+    return spare_;
+  }
+  double u1 = uniform();
+  while (u1 <= 0.0) u1 = uniform();
+  const double u2 = uniform();
+  const double r = std::sqrt(-2.0 * std::log(u1));
+  const double theta = 2.0 * std::numbers::pi * u2;
+  spare_ = r * std::sin(theta);
+  has_spare_ = true;
+  return r * std::cos(theta);
+}
+
+std::uint64_t Generator::integer(std::uint64_t n) {
+  if (n == 0) throw std::invalid_argument("nabla::Generator::integer: n must be positive");
+  // Rejection sampling removes the modulo bias.
+  const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() -
+                              std::numeric_limits<std::uint64_t>::max() % n;
+  std::uint64_t r = engine_();
+  while (r >= limit) r = engine_();
+  return r % n;
+}
+
+Generator& default_generator() {
+  static Generator gen(0);
+  return gen;
+}
+
+void manual_seed(std::uint64_t seed) { default_generator().manual_seed(seed); }
+
+// ---- Tensor accessors --------------------------------------------------------------
+
+void Tensor::check_defined(const char* what) const {
+  if (!impl_) {
+    throw std::logic_error(fmt::format("nabla::Tensor::{}: the tensor is undefined", what));
+  }
+}
+
+const Shape& Tensor::shape() const {
+  check_defined("shape");
+  return impl_->shape;
+}
+
+std::int64_t Tensor::size(std::int64_t d) const {
+  check_defined("size");
+  return impl_->shape[static_cast<std::size_t>(normalize_axis(d, dim(), "size"))];
+}
+
+std::int64_t Tensor::dim() const {
+  check_defined("dim");
+  return static_cast<std::int64_t>(impl_->shape.size());
+}
+
+std::int64_t Tensor::numel() const {
+  check_defined("numel");
+  return impl_->numel;
+}
+
+Dtype Tensor::dtype() const {
+  check_defined("dtype");
+  return impl_->dtype;
+}
+
+template <class T>
+T Tensor::item() const {
+  check_defined("item");
+  if (impl_->numel != 1) {
+    throw std::invalid_argument(fmt::format(
+        "nabla::Tensor::item: the tensor has {} elements (shape {}); item() needs exactly one",
+        impl_->numel, shape_str(impl_->shape)));
+  }
+  return detail::dispatch(impl_->dtype,
+                          [&](auto tag) { return static_cast<T>(*data_ptr<decltype(tag)>(*this)); });
+}
+template float Tensor::item<float>() const;
+template double Tensor::item<double>() const;
+template std::int64_t Tensor::item<std::int64_t>() const;
+template int Tensor::item<int>() const;
+
+template <class T>
+const T* Tensor::data() const {
+  check_defined("data");
+  if (dtype_of<T>() != impl_->dtype) {
+    throw std::invalid_argument(fmt::format("nabla::Tensor::data: asked for {} but the tensor is {}",
+                                            dtype_name(dtype_of<T>()), dtype_name(impl_->dtype)));
+  }
+  return data_ptr<T>(*this);
+}
+template const float* Tensor::data<float>() const;
+template const double* Tensor::data<double>() const;
+
+template <class T>
+T* Tensor::mutable_data() {
+  return const_cast<T*>(data<T>());
+}
+template float* Tensor::mutable_data<float>();
+template double* Tensor::mutable_data<double>();
+
+std::vector<double> Tensor::to_vector() const {
+  check_defined("to_vector");
+  std::vector<double> out(static_cast<std::size_t>(impl_->numel));
+  detail::dispatch(impl_->dtype, [&](auto tag) {
+    const auto* p = data_ptr<decltype(tag)>(*this);
+    std::copy(p, p + impl_->numel, out.begin());
+  });
+  return out;
+}
+
+Tensor Tensor::to(Dtype dtype) const {
+  check_defined("to");
+  if (dtype == impl_->dtype) return *this;
+  return nabla::cast(*this, dtype);
+}
+
+Tensor Tensor::clone() const {
+  check_defined("clone");
+  return nabla::clone(*this);
+}
+
+// ---- autograd accessors ------------------------------------------------------------
+
+Tensor& Tensor::requires_grad_(bool requires_grad) {
+  check_defined("requires_grad_");
+  if (impl_->meta && impl_->meta->grad_fn) {
+    throw std::logic_error(fmt::format(
+        "nabla::Tensor::requires_grad_: this tensor was produced by '{}', so it is not a leaf; "
+        "only leaves' requires_grad can be set (use detach() to make a new leaf)",
+        impl_->meta->grad_fn->name()));
+  }
+  if (!impl_->meta) {
+    if (!requires_grad) return *this;
+    impl_->meta = std::make_shared<detail::AutogradMeta>();
+  }
+  impl_->meta->requires_grad = requires_grad;
+  return *this;
+}
+
+bool Tensor::requires_grad() const {
+  return impl_ && impl_->meta && (impl_->meta->requires_grad || impl_->meta->grad_fn);
+}
+
+Tensor Tensor::grad() const {
+  check_defined("grad");
+  return impl_->meta ? impl_->meta->grad : Tensor();
+}
+
+void Tensor::set_grad(const Tensor& g) {
+  check_defined("set_grad");
+  if (g.defined() && (g.shape() != shape() || g.dtype() != dtype())) {
+    throw std::invalid_argument(fmt::format(
+        "nabla::Tensor::set_grad: gradient {} {} does not match the tensor's {} {}",
+        dtype_name(g.dtype()), shape_str(g.shape()), dtype_name(dtype()), shape_str(shape())));
+  }
+  if (!impl_->meta) impl_->meta = std::make_shared<detail::AutogradMeta>();
+  impl_->meta->grad = g;
+}
+
+void Tensor::zero_grad() {
+  check_defined("zero_grad");
+  if (impl_->meta) impl_->meta->grad = Tensor();
+}
+
+std::shared_ptr<Node> Tensor::grad_fn() const {
+  check_defined("grad_fn");
+  return impl_->meta ? impl_->meta->grad_fn : nullptr;
+}
+
+bool Tensor::is_leaf() const {
+  check_defined("is_leaf");
+  return !(impl_->meta && impl_->meta->grad_fn);
+}
+
+void Tensor::retain_grad() {
+  check_defined("retain_grad");
+  if (!requires_grad()) {
+    throw std::logic_error("nabla::Tensor::retain_grad: the tensor does not require grad");
+  }
+  impl_->meta->retains_grad = true;
+  if (impl_->meta->grad_fn) impl_->meta->grad_fn->retained_ = impl_->meta;
+}
+
+Tensor Tensor::detach() const {
+  check_defined("detach");
+  return detail::alias_with_shape(*this, impl_->shape);
+}
+
+std::uint64_t Tensor::version() const {
+  check_defined("version");
+  return impl_->storage->version;
+}
+
+Tensor& Tensor::set_name(std::string name) {
+  check_defined("set_name");
+  if (!impl_->meta) impl_->meta = std::make_shared<detail::AutogradMeta>();
+  impl_->meta->name = std::move(name);
+  return *this;
+}
+
+const std::string& Tensor::name() const {
+  static const std::string empty_name;
+  check_defined("name");
+  return impl_->meta ? impl_->meta->name : empty_name;
+}
+
+// ---- in-place ----------------------------------------------------------------------
+
+namespace {
+void check_inplace(const Tensor& t, const char* op) {
+  if (is_grad_enabled() && t.requires_grad()) {
+    throw std::logic_error(fmt::format(
+        "nabla::Tensor::{}: in-place change of a tensor that requires grad ({}) while grad "
+        "mode is on; nabla does not record in-place ops. Wrap the update in a "
+        "nabla::NoGradGuard (as optimizers do)",
+        op, t.is_leaf() ? "a leaf" : "produced by an op"));
+  }
+}
+}  // namespace
+
+Tensor& Tensor::zero_() { return fill_(0.0); }
+
+Tensor& Tensor::fill_(double value) {
+  check_defined("fill_");
+  check_inplace(*this, "fill_");
+  detail::dispatch(impl_->dtype, [&](auto tag) {
+    using T = decltype(tag);
+    std::fill_n(data_ptr<T>(*this), impl_->numel, static_cast<T>(value));
+  });
+  ++impl_->storage->version;
+  return *this;
+}
+
+Tensor& Tensor::add_(const Tensor& other, double alpha) {
+  check_defined("add_");
+  detail::check_defined("Tensor::add_", other, "other");
+  check_inplace(*this, "add_");
+  detail::check_same_dtype("Tensor::add_", *this, other);
+  if (!broadcastable_to(other.shape(), shape())) {
+    throw std::invalid_argument(fmt::format("nabla::Tensor::add_: other {} does not broadcast to {}",
+                                            shape_str(other.shape()), shape_str(shape())));
+  }
+  NoGradGuard no_grad;
+  Tensor src = other.shape() == shape() ? other : broadcast_to(other, shape());
+  detail::dispatch(impl_->dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* d = data_ptr<T>(*this);
+    const T* s = data_ptr<T>(src);
+    const T a = static_cast<T>(alpha);
+    for (std::int64_t i = 0; i < impl_->numel; ++i) d[i] += a * s[i];
+  });
+  ++impl_->storage->version;
+  return *this;
+}
+
+Tensor& Tensor::mul_(double factor) {
+  check_defined("mul_");
+  check_inplace(*this, "mul_");
+  detail::dispatch(impl_->dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* d = data_ptr<T>(*this);
+    const T f = static_cast<T>(factor);
+    for (std::int64_t i = 0; i < impl_->numel; ++i) d[i] *= f;
+  });
+  ++impl_->storage->version;
+  return *this;
+}
+
+Tensor& Tensor::copy_(const Tensor& other) {
+  check_defined("copy_");
+  detail::check_defined("Tensor::copy_", other, "other");
+  check_inplace(*this, "copy_");
+  if (!broadcastable_to(other.shape(), shape())) {
+    throw std::invalid_argument(fmt::format("nabla::Tensor::copy_: other {} does not broadcast to {}",
+                                            shape_str(other.shape()), shape_str(shape())));
+  }
+  NoGradGuard no_grad;
+  Tensor src = other.dtype() == dtype() ? other : other.to(dtype());
+  if (src.shape() != shape()) src = broadcast_to(src, shape());
+  std::memcpy(impl_->storage->data, src.impl()->storage->data,
+              static_cast<std::size_t>(impl_->numel) * dtype_size(impl_->dtype));
+  ++impl_->storage->version;
+  return *this;
+}
+
+Tensor Tensor::reshape(const Shape& s) const { return nabla::reshape(*this, s); }
+Tensor Tensor::t() const { return nabla::transpose(*this); }
+Tensor Tensor::sum() const { return nabla::sum(*this); }
+Tensor Tensor::mean() const { return nabla::mean(*this); }
+Tensor Tensor::pow(double exponent) const { return nabla::pow(*this, exponent); }
+
+// ---- factories ---------------------------------------------------------------------
+
+Tensor empty(const Shape& shape, Dtype dtype) { return make_tensor(shape, dtype); }
+
+Tensor full(const Shape& shape, double value, Dtype dtype) {
+  Tensor t = make_tensor(shape, dtype);
+  detail::dispatch(dtype, [&](auto tag) {
+    using T = decltype(tag);
+    std::fill_n(data_ptr<T>(t), t.numel(), static_cast<T>(value));
+  });
+  return t;
+}
+
+Tensor zeros(const Shape& shape, Dtype dtype) { return full(shape, 0.0, dtype); }
+Tensor ones(const Shape& shape, Dtype dtype) { return full(shape, 1.0, dtype); }
+Tensor zeros_like(const Tensor& like) { return zeros(like.shape(), like.dtype()); }
+Tensor ones_like(const Tensor& like) { return ones(like.shape(), like.dtype()); }
+Tensor scalar_tensor(double value, Dtype dtype) { return full({}, value, dtype); }
+Tensor tensor(double value, Dtype dtype) { return full({}, value, dtype); }
+
+namespace {
+template <class S>
+Tensor from_values(std::span<const S> values, const Shape& shape, Dtype dtype) {
+  const std::int64_t n = shape_numel(shape);
+  if (static_cast<std::int64_t>(values.size()) != n) {
+    throw std::invalid_argument(fmt::format(
+        "nabla::tensor: {} values do not fill shape {} ({} elements)", values.size(),
+        shape_str(shape), n));
+  }
+  Tensor t = make_tensor(shape, dtype);
+  detail::dispatch(dtype, [&](auto tag) {
+    using T = decltype(tag);
+    std::transform(values.begin(), values.end(), data_ptr<T>(t),
+                   [](S v) { return static_cast<T>(v); });
+  });
+  return t;
+}
+}  // namespace
+
+Tensor tensor(std::span<const double> values, const Shape& shape, Dtype dtype) {
+  return from_values<double>(values, shape, dtype);
+}
+
+Tensor tensor(std::span<const float> values, const Shape& shape, Dtype dtype) {
+  return from_values<float>(values, shape, dtype);
+}
+
+Tensor tensor(std::initializer_list<double> values, Dtype dtype) {
+  return from_values<double>(std::span<const double>(values.begin(), values.size()),
+                             {static_cast<std::int64_t>(values.size())}, dtype);
+}
+
+Tensor tensor(std::initializer_list<std::initializer_list<double>> values, Dtype dtype) {
+  std::vector<double> flat;
+  const std::size_t cols = values.size() ? values.begin()->size() : 0;
+  std::size_t r = 0;
+  for (const auto& row : values) {
+    if (row.size() != cols) {
+      throw std::invalid_argument(fmt::format(
+          "nabla::tensor: ragged nested list: row 0 has {} values but row {} has {}", cols, r,
+          row.size()));
+    }
+    flat.insert(flat.end(), row.begin(), row.end());
+    ++r;
+  }
+  return from_values<double>(
+      flat, {static_cast<std::int64_t>(values.size()), static_cast<std::int64_t>(cols)}, dtype);
+}
+
+Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<double>>> values,
+              Dtype dtype) {
+  std::vector<double> flat;
+  const std::size_t rows = values.size() ? values.begin()->size() : 0;
+  const std::size_t cols = rows ? values.begin()->begin()->size() : 0;
+  std::size_t i = 0;
+  for (const auto& mat : values) {
+    if (mat.size() != rows) {
+      throw std::invalid_argument(fmt::format(
+          "nabla::tensor: ragged nested list: block 0 has {} rows but block {} has {}", rows, i,
+          mat.size()));
+    }
+    std::size_t j = 0;
+    for (const auto& row : mat) {
+      if (row.size() != cols) {
+        throw std::invalid_argument(fmt::format(
+            "nabla::tensor: ragged nested list: row [0][0] has {} values but row [{}][{}] has {}",
+            cols, i, j, row.size()));
+      }
+      flat.insert(flat.end(), row.begin(), row.end());
+      ++j;
+    }
+    ++i;
+  }
+  return from_values<double>(flat,
+                             {static_cast<std::int64_t>(values.size()),
+                              static_cast<std::int64_t>(rows), static_cast<std::int64_t>(cols)},
+                             dtype);
+}
+
+Tensor arange(double start, double end, double step, Dtype dtype) {
+  if (step == 0.0 || (end - start) * step < 0.0) {
+    throw std::invalid_argument(fmt::format(
+        "nabla::arange: step {} cannot go from {} to {}", step, start, end));
+  }
+  const auto n = static_cast<std::int64_t>(std::ceil((end - start) / step));
+  Tensor t = make_tensor({std::max<std::int64_t>(n, 0)}, dtype);
+  detail::dispatch(dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* p = data_ptr<T>(t);
+    for (std::int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(start + static_cast<double>(i) * step);
+  });
+  return t;
+}
+
+Tensor arange(double end, Dtype dtype) { return arange(0.0, end, 1.0, dtype); }
+
+Tensor rand(const Shape& shape, Generator& gen, Dtype dtype) {
+  Tensor t = make_tensor(shape, dtype);
+  detail::dispatch(dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* p = data_ptr<T>(t);
+    for (std::int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<T>(gen.uniform());
+  });
+  return t;
+}
+
+Tensor randn(const Shape& shape, Generator& gen, Dtype dtype) {
+  Tensor t = make_tensor(shape, dtype);
+  detail::dispatch(dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* p = data_ptr<T>(t);
+    for (std::int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<T>(gen.normal());
+  });
+  return t;
+}
+
+Tensor rand(const Shape& shape, Dtype dtype) { return rand(shape, default_generator(), dtype); }
+Tensor randn(const Shape& shape, Dtype dtype) { return randn(shape, default_generator(), dtype); }
+
+// ---- grad mode ---------------------------------------------------------------------
+
+namespace {
+thread_local bool grad_enabled = true;
+}
+
+bool is_grad_enabled() { return grad_enabled; }
+void set_grad_enabled(bool enabled) { grad_enabled = enabled; }
+
+}  // namespace nabla
