@@ -399,7 +399,6 @@ Tensor ones(const Shape& shape, Dtype dtype) { return full(shape, 1.0, dtype); }
 Tensor zeros_like(const Tensor& like) { return zeros(like.shape(), like.dtype()); }
 Tensor ones_like(const Tensor& like) { return ones(like.shape(), like.dtype()); }
 Tensor scalar_tensor(double value, Dtype dtype) { return full({}, value, dtype); }
-Tensor tensor(double value, Dtype dtype) { return full({}, value, dtype); }
 
 namespace {
 template <class S>
@@ -428,56 +427,57 @@ Tensor tensor(std::span<const float> values, const Shape& shape, Dtype dtype) {
   return from_values<float>(values, shape, dtype);
 }
 
-Tensor tensor(std::initializer_list<double> values, Dtype dtype) {
-  return from_values<double>(std::span<const double>(values.begin(), values.size()),
-                             {static_cast<std::int64_t>(values.size())}, dtype);
-}
-
-Tensor tensor(std::initializer_list<std::initializer_list<double>> values, Dtype dtype) {
-  std::vector<double> flat;
-  const std::size_t cols = values.size() ? values.begin()->size() : 0;
-  std::size_t r = 0;
-  for (const auto& row : values) {
-    if (row.size() != cols) {
+namespace {
+// Walks nested braces, recording the extent of each level and the values in row-major
+// order; every list at one depth must have the same length.
+void flatten(const NestedList& node, std::size_t depth, Shape& shape, bool& shape_known,
+             std::vector<double>& out, std::vector<std::int64_t>& path) {
+  const auto where = [&] {
+    return path.empty() ? std::string("the outer list")
+                        : fmt::format("the list at index [{}]", fmt::join(path, "]["));
+  };
+  if (node.is_scalar()) {
+    if (shape_known && depth != shape.size()) {
       throw std::invalid_argument(fmt::format(
-          "nabla::tensor: ragged nested list: row 0 has {} values but row {} has {}", cols, r,
-          row.size()));
+          "nabla::tensor: ragged nested list: a number at depth {} where {} holds lists of "
+          "depth {}",
+          depth, where(), shape.size()));
     }
-    flat.insert(flat.end(), row.begin(), row.end());
-    ++r;
+    if (!shape_known) shape_known = true;
+    out.push_back(node.value());
+    return;
   }
-  return from_values<double>(
-      flat, {static_cast<std::int64_t>(values.size()), static_cast<std::int64_t>(cols)}, dtype);
-}
-
-Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<double>>> values,
-              Dtype dtype) {
-  std::vector<double> flat;
-  const std::size_t rows = values.size() ? values.begin()->size() : 0;
-  const std::size_t cols = rows ? values.begin()->begin()->size() : 0;
-  std::size_t i = 0;
-  for (const auto& mat : values) {
-    if (mat.size() != rows) {
+  const auto n = static_cast<std::int64_t>(node.items().size());
+  if (shape_known) {
+    if (depth >= shape.size()) {
       throw std::invalid_argument(fmt::format(
-          "nabla::tensor: ragged nested list: block 0 has {} rows but block {} has {}", rows, i,
-          mat.size()));
+          "nabla::tensor: ragged nested list: {} is a list where a number was expected", where()));
     }
-    std::size_t j = 0;
-    for (const auto& row : mat) {
-      if (row.size() != cols) {
-        throw std::invalid_argument(fmt::format(
-            "nabla::tensor: ragged nested list: row [0][0] has {} values but row [{}][{}] has {}",
-            cols, i, j, row.size()));
-      }
-      flat.insert(flat.end(), row.begin(), row.end());
-      ++j;
+    if (shape[depth] != n) {
+      throw std::invalid_argument(fmt::format(
+          "nabla::tensor: ragged nested list: {} has {} entries but the lists before it at "
+          "that depth have {}",
+          where(), n, shape[depth]));
     }
-    ++i;
+  } else {
+    shape.push_back(n);
+    if (n == 0) shape_known = true;
   }
-  return from_values<double>(flat,
-                             {static_cast<std::int64_t>(values.size()),
-                              static_cast<std::int64_t>(rows), static_cast<std::int64_t>(cols)},
-                             dtype);
+  for (std::int64_t i = 0; i < n; ++i) {
+    path.push_back(i);
+    flatten(node.items()[static_cast<std::size_t>(i)], depth + 1, shape, shape_known, out, path);
+    path.pop_back();
+  }
+}
+}  // namespace
+
+Tensor tensor(const NestedList& values, Dtype dtype) {
+  Shape shape;
+  bool shape_known = false;
+  std::vector<double> flat;
+  std::vector<std::int64_t> path;
+  flatten(values, 0, shape, shape_known, flat, path);
+  return from_values<double>(flat, shape, dtype);
 }
 
 Tensor arange(double start, double end, double step, Dtype dtype) {

@@ -187,27 +187,37 @@ class Tensor {
 
 /// A 0-d tensor holding `value`.
 Tensor scalar_tensor(double value, Dtype dtype = f32);
-/// A 0-d tensor holding `value` (same as scalar_tensor).
-Tensor tensor(double value, Dtype dtype = f32);
-/// A 1-d tensor from a list: `tensor({1.0, 2.0})` has shape [2].
-Tensor tensor(std::initializer_list<double> values, Dtype dtype = f32);
-/// A 2-d tensor from nested lists: `tensor({{1, 2, 3}})` has shape [1, 3]. Throws
-/// std::invalid_argument when the rows differ in length.
-Tensor tensor(std::initializer_list<std::initializer_list<double>> values, Dtype dtype = f32);
-/// A 3-d tensor from nested lists. Throws std::invalid_argument on ragged lists.
-Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<double>>> values,
-              Dtype dtype = f32);
+/// Nested braces of numbers, any depth: `1.5`, `{1, 2}`, `{{1}, {2}}` (a [2,1] column),
+/// `{{{1, 2}}}`. Each level of braces is one dimension, as in libtorch's torch::tensor.
+class NestedList {
+ public:
+  /// A single number: a 0-d tensor, or an element of an enclosing list.
+  NestedList(double value) : value_(value), scalar_(true) {}  // NOLINT: implicit by design
+  /// One level of braces.
+  NestedList(std::initializer_list<NestedList> items) : items_(items) {}
+  bool is_scalar() const noexcept { return scalar_; }
+  double value() const noexcept { return value_; }
+  const std::vector<NestedList>& items() const noexcept { return items_; }
+
+ private:
+  double value_ = 0.0;
+  bool scalar_ = false;
+  std::vector<NestedList> items_;
+};
+
+/// A tensor from nested braces: `tensor({{0.5, -1.0, 2.0}})` has shape [1, 3],
+/// `tensor({1.0, 2.0})` shape [2], `tensor(3.5)` shape []. Throws std::invalid_argument
+/// on ragged lists (rows of different lengths) or a number beside a list.
+Tensor tensor(const NestedList& values, Dtype dtype = f32);
 /// A tensor of `shape` from row-major values. Throws std::invalid_argument when the
 /// number of values does not match the shape.
 Tensor tensor(std::span<const double> values, const Shape& shape, Dtype dtype = f32);
 /// A tensor of `shape` from row-major float values (dtype float32 unless given).
 Tensor tensor(std::span<const float> values, const Shape& shape, Dtype dtype = f32);
-/// A tensor of `shape` from row-major values (std::vector overload).
+/// A tensor of `shape` from row-major values (also takes a braced list of values).
+/// A std::vector<float> goes to the span<const float> overload.
 inline Tensor tensor(const std::vector<double>& values, const Shape& shape, Dtype dtype = f32) {
   return tensor(std::span<const double>(values), shape, dtype);
-}
-inline Tensor tensor(const std::vector<float>& values, const Shape& shape, Dtype dtype = f32) {
-  return tensor(std::span<const float>(values), shape, dtype);
 }
 /// An uninitialized tensor of `shape`.
 Tensor empty(const Shape& shape, Dtype dtype = f32);
