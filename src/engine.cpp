@@ -88,8 +88,19 @@ namespace {
 
 std::atomic<std::uint64_t> next_task{1};
 
-Tensor accumulate(const Tensor& sum, const Tensor& g) {
+// True when nobody else can see t's values, so they may be updated in place.
+bool exclusively_owned(const Tensor& t) {
+  return t.impl().use_count() == 1 && t.impl()->storage.use_count() == 1;
+}
+
+// sum + g. Without create_graph the sum is updated in place when nobody else holds it,
+// which saves an allocation per extra consumer of a node and per leaf accumulation.
+Tensor accumulate(Tensor sum, const Tensor& g, bool create_graph) {
   if (!sum.defined()) return g;
+  if (!create_graph && !sum.requires_grad() && exclusively_owned(sum)) {
+    sum.add_(g);
+    return sum;
+  }
   return add(sum, g);
 }
 
@@ -181,12 +192,14 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
   auto deliver_leaf = [&](const std::shared_ptr<AutogradMeta>& meta, const Tensor& g) {
     if (inputs) {
       auto it = leaf_targets.find(meta.get());
-      if (it != leaf_targets.end()) captured[it->second] = accumulate(captured[it->second], g);
+      if (it != leaf_targets.end()) {
+        captured[it->second] = accumulate(std::move(captured[it->second]), g, create_graph);
+      }
       return;
     }
-    Tensor stored = create_graph ? g : g.detach();
-    meta->grad = meta->grad.defined() ? add(meta->grad, stored) : stored;
-    if (!create_graph) meta->grad = meta->grad.detach();
+    // Without create_graph, .grad never carries history.
+    const Tensor stored = !create_graph && g.requires_grad() ? g.detach() : g;
+    meta->grad = accumulate(std::move(meta->grad), stored, create_graph);
   };
 
   // 1. Topological order by iterative DFS.
@@ -245,7 +258,7 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
   for (std::size_t k = 0; k < outputs.size(); ++k) {
     const auto& meta = outputs[k].impl()->meta;
     if (meta->grad_fn) {
-      meta->grad_fn->pending_ = accumulate(meta->grad_fn->pending_, seeds[k]);
+      meta->grad_fn->pending_ = accumulate(std::move(meta->grad_fn->pending_), seeds[k], create_graph);
     } else {
       deliver_leaf(meta, seeds[k]);
     }
@@ -260,11 +273,13 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
 
     if (inputs) {
       auto t = node_targets.find(node);
-      if (t != node_targets.end()) captured[t->second] = accumulate(captured[t->second], g);
+      if (t != node_targets.end()) {
+        captured[t->second] = accumulate(std::move(captured[t->second]), g, create_graph);
+      }
     }
     if (auto kept = node->retained_.lock()) {
-      kept->grad = kept->grad.defined() ? add(kept->grad, g) : g;
-      if (!create_graph) kept->grad = kept->grad.detach();
+      kept->grad = accumulate(std::move(kept->grad), g, create_graph);
+      if (!create_graph && kept->grad.requires_grad()) kept->grad = kept->grad.detach();
     }
 
     std::vector<Tensor> grads = node->backward(g);
@@ -280,7 +295,9 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
       Tensor gi = conform(*node, i, std::move(grads[i]), node->inputs_[i].shape,
                           node->inputs_[i].dtype);
       if (e.fn) {
-        if (e.fn->needed_) e.fn->pending_ = accumulate(e.fn->pending_, gi);
+        if (e.fn->needed_) {
+          e.fn->pending_ = accumulate(std::move(e.fn->pending_), gi, create_graph);
+        }
       } else if (auto meta = e.leaf.lock()) {
         deliver_leaf(meta, gi);
       }
@@ -336,7 +353,7 @@ void Node::attach(Tensor& result, std::initializer_list<Tensor> inputs) {
     inputs_.push_back({t.defined() ? t.shape() : Shape{}, t.defined() ? t.dtype() : Dtype::f32});
   }
   auto& impl = result.impl();
-  if (!impl->meta) impl->meta = std::make_shared<detail::AutogradMeta>();
+  if (!impl->meta) impl->meta = detail::make_pooled<detail::AutogradMeta>();
   impl->meta->grad_fn = shared_from_this();
   impl->meta->requires_grad = true;
 }
@@ -377,7 +394,7 @@ Tensor Node::saved(std::size_t index) const {
   // Rebuild the result with this node as its history, so create_graph differentiates
   // through it.
   Tensor out = s.value.detach();
-  auto meta = std::make_shared<detail::AutogradMeta>();
+  auto meta = detail::make_pooled<detail::AutogradMeta>();
   meta->requires_grad = true;
   meta->grad_fn = std::const_pointer_cast<Node>(shared_from_this());
   out.impl()->meta = std::move(meta);

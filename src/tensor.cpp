@@ -39,7 +39,7 @@ TensorImpl::~TensorImpl() {
 }
 
 Tensor make_tensor(Shape shape, Dtype dtype) {
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl = make_pooled<TensorImpl>();
   for (auto e : shape) {
     if (e < 0) {
       throw std::invalid_argument(
@@ -49,12 +49,12 @@ Tensor make_tensor(Shape shape, Dtype dtype) {
   impl->numel = shape_numel(shape);
   impl->shape = std::move(shape);
   impl->dtype = dtype;
-  impl->storage = std::make_shared<Storage>(static_cast<std::size_t>(impl->numel) * dtype_size(dtype));
+  impl->storage = make_pooled<Storage>(static_cast<std::size_t>(impl->numel) * dtype_size(dtype));
   return Tensor(std::move(impl));
 }
 
 Tensor alias_with_shape(const Tensor& src, Shape shape) {
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl = make_pooled<TensorImpl>();
   impl->numel = shape_numel(shape);
   impl->shape = std::move(shape);
   impl->dtype = src.dtype();
@@ -223,7 +223,7 @@ Tensor& Tensor::requires_grad_(bool requires_grad) {
   }
   if (!impl_->meta) {
     if (!requires_grad) return *this;
-    impl_->meta = std::make_shared<detail::AutogradMeta>();
+    impl_->meta = detail::make_pooled<detail::AutogradMeta>();
   }
   impl_->meta->requires_grad = requires_grad;
   return *this;
@@ -245,7 +245,7 @@ void Tensor::set_grad(const Tensor& g) {
         "nabla::Tensor::set_grad: gradient {} {} does not match the tensor's {} {}",
         dtype_name(g.dtype()), shape_str(g.shape()), dtype_name(dtype()), shape_str(shape())));
   }
-  if (!impl_->meta) impl_->meta = std::make_shared<detail::AutogradMeta>();
+  if (!impl_->meta) impl_->meta = detail::make_pooled<detail::AutogradMeta>();
   impl_->meta->grad = g;
 }
 
@@ -285,7 +285,7 @@ std::uint64_t Tensor::version() const {
 
 Tensor& Tensor::set_name(std::string name) {
   check_defined("set_name");
-  if (!impl_->meta) impl_->meta = std::make_shared<detail::AutogradMeta>();
+  if (!impl_->meta) impl_->meta = detail::make_pooled<detail::AutogradMeta>();
   impl_->meta->name = std::move(name);
   return *this;
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "nabla/autograd.hpp"
+#include "nabla/detail/pool.hpp"
 #include "nabla/tensor.hpp"
 
 namespace nabla::detail {
@@ -26,7 +27,9 @@ struct Storage {
   void* data = nullptr;
   std::size_t nbytes = 0;
   std::uint64_t version = 0;
-  alignas(64) std::byte inline_buf[kInlineBytes];
+  // Not over-aligned (that would force aligned operator new); heap buffers are 64-byte
+  // aligned for SIMD.
+  alignas(16) std::byte inline_buf[kInlineBytes];
 };
 
 struct AutogradMeta {
@@ -45,6 +48,12 @@ struct TensorImpl {
   std::shared_ptr<AutogradMeta> meta;  // null for tensors that never touched autograd
   ~TensorImpl();
 };
+
+/// make_shared over the small-object pool.
+template <class T, class... A>
+std::shared_ptr<T> make_pooled(A&&... args) {
+  return std::allocate_shared<T>(PoolAllocator<T>{}, std::forward<A>(args)...);
+}
 
 /// A new tensor of `shape` with fresh, uninitialized storage.
 Tensor make_tensor(Shape shape, Dtype dtype);

@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nabla/detail/pool.hpp"
 #include "nabla/tensor.hpp"
 
 namespace nabla {
@@ -111,9 +112,11 @@ class Node : public std::enable_shared_from_this<Node> {
   void release() noexcept;
 
   const char* name_;
-  std::vector<detail::Edge> edges_;
-  std::vector<detail::InputInfo> inputs_;
-  std::vector<detail::SavedTensor> saved_;
+  template <class T>
+  using PoolVector = std::vector<T, detail::PoolAllocator<T>>;
+  PoolVector<detail::Edge> edges_;
+  PoolVector<detail::InputInfo> inputs_;
+  PoolVector<detail::SavedTensor> saved_;
   bool released_ = false;
   std::source_location location_{};
 
@@ -138,7 +141,7 @@ bool should_record(std::initializer_list<Tensor> inputs) noexcept;
 template <class N, class... A>
 std::shared_ptr<N> record(Tensor& result, std::initializer_list<Tensor> inputs, A&&... args) {
   if (!detail::should_record(inputs)) return nullptr;
-  auto node = std::make_shared<N>(std::forward<A>(args)...);
+  auto node = std::allocate_shared<N>(detail::PoolAllocator<N>{}, std::forward<A>(args)...);
   node->attach(result, inputs);
   return node;
 }

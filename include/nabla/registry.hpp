@@ -21,7 +21,7 @@ struct OpSample {
 enum class Domain {
   any,             ///< any real value (standard normal samples)
   positive,        ///< in [0.5, 2.5): for log, sqrt, pow with fractional exponents
-  away_from_zero,  ///< |x| ≥ 0.2: for kinks and poles at 0 (relu, division)
+  away_from_zero,  ///< |x| ≥ 0.2, random signs, the first positive: kinks and poles at 0
   unit_interval,   ///< in (0.1, 0.9): for values of a sigmoid
 };
 
