@@ -1,0 +1,298 @@
+// nabla-bench: how long nabla takes per scalar op and per training step, next to the
+// bare OpenBLAS calls that the step cannot avoid.
+//
+//   scalar chain : x, w, c 0-d float32 leaves that require grad; 1000 ops
+//                  z ← z·w, z ← z + c, z ← tanh z (in turn), then z.backward(). Reported
+//                  per op: forward, backward (including freeing the graph), both, and the
+//                  forward alone under NoGradGuard.
+//   seed step    : o = sigmoid(X·W + b), l = squared_loss(o, y), l.backward(), then
+//                  W -= lr·∂l/∂W and b -= lr·∂l/∂b under NoGradGuard and zero_grad.
+//                  Reported per step, at 4x3->2 (the tutorial) and 64x784->128.
+//   bare sgemm   : the two gemm calls of that step (X·W forward, Xᵀ·G for ∂l/∂W) through
+//                  cblas_sgemm alone: the floor under the step, to read nabla's overhead.
+//
+// It also counts heap allocations (calls of operator new) per op and per step, in one
+// untimed pass: DESIGN.md §9 wants no allocation that a pool could avoid. The count covers
+// every tensor, node and vector; tensor buffers over Storage's inline 32 bytes come from
+// aligned_alloc and are not in it.
+//
+// Uses only nabla's public headers, as a user would; OpenBLAS is linked directly for the
+// baseline and to set its thread count. nabla-bench-torch runs the same work in libtorch.
+
+#include <cblas.h>
+
+#include <nabla/nabla.hpp>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+#include <vector>
+
+#include "bench_common.hpp"
+
+// ---- counting operator new ---------------------------------------------------------------
+// Replaces the global allocation functions (the array and nothrow forms of libstdc++ call
+// these) with ones that do what libstdc++'s do (malloc, or aligned_alloc for over-aligned
+// types) and count the calls. A thread_local increment costs next to nothing against
+// malloc, so the timings stand.
+
+namespace {
+thread_local long t_allocations = 0;
+
+void* allocate(std::size_t n, std::size_t align) {
+  ++t_allocations;
+  for (;;) {
+    void* p = nullptr;
+    if (align <= alignof(std::max_align_t)) {
+      p = std::malloc(n ? n : 1);
+    } else {
+      const std::size_t size = (n + align - 1) & ~(align - 1);  // aligned_alloc wants a multiple
+      p = std::aligned_alloc(align, size ? size : align);
+    }
+    if (p) return p;
+    const std::new_handler handler = std::get_new_handler();
+    if (!handler) throw std::bad_alloc();
+    handler();
+  }
+}
+}  // namespace
+
+void* operator new(std::size_t n) {
+  return allocate(n, 0);
+}
+void* operator new(std::size_t n, std::align_val_t a) {
+  return allocate(n, static_cast<std::size_t>(a));
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::align_val_t) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
+  std::free(p);
+}
+
+namespace {
+
+using nabla::Tensor;
+
+// ---- scalar chain ---------------------------------------------------------------------
+
+Tensor chain(const Tensor& x, const Tensor& w, const Tensor& c) {
+  Tensor z = x;
+  for (int i = 0; i < bench::kChainOps; ++i) {
+    switch (i % 3) {
+      case 0:
+        z = nabla::mul(z, w);
+        break;
+      case 1:
+        z = nabla::add(z, c);
+        break;
+      default:
+        z = nabla::tanh(z);
+        break;
+    }
+  }
+  return z;
+}
+
+struct ChainLeaves {
+  Tensor x = nabla::scalar_tensor(bench::kChainX);
+  Tensor w = nabla::scalar_tensor(bench::kChainW);
+  Tensor c = nabla::scalar_tensor(bench::kChainC);
+  ChainLeaves() {
+    x.requires_grad_();
+    w.requires_grad_();
+    c.requires_grad_();
+  }
+  void zero_grad() {
+    x.zero_grad();
+    w.zero_grad();
+    c.zero_grad();
+  }
+};
+
+// Adds the chain's timings to `results`, the values it computes to `checks`, and its heap
+// allocations per op to `allocs`.
+void bench_chain(const bench::Options& o, std::vector<bench::Result>& results,
+                 std::vector<bench::Check>& checks, std::vector<bench::Check>& allocs) {
+  ChainLeaves leaves;
+  {
+    Tensor z = chain(leaves.x, leaves.w, leaves.c);
+    z.backward();
+    checks.push_back({"chain_z", z.item<double>()});
+    checks.push_back({"chain_dx", leaves.x.grad().item<double>()});
+    checks.push_back({"chain_dw", leaves.w.grad().item<double>()});
+    checks.push_back({"chain_dc", leaves.c.grad().item<double>()});
+  }
+  constexpr double kOps = bench::kChainOps;
+  {
+    leaves.zero_grad();
+    const long a0 = t_allocations;
+    Tensor z = chain(leaves.x, leaves.w, leaves.c);
+    const long a1 = t_allocations;
+    z.backward();
+    z = Tensor();
+    const long a2 = t_allocations;
+    {
+      nabla::NoGradGuard no_grad;
+      z = chain(leaves.x, leaves.w, leaves.c);
+    }
+    const long a3 = t_allocations;
+    allocs.push_back({"scalar_chain_forward", static_cast<double>(a1 - a0) / kOps});
+    allocs.push_back({"scalar_chain_backward", static_cast<double>(a2 - a1) / kOps});
+    allocs.push_back({"scalar_chain_nograd", static_cast<double>(a3 - a2) / kOps});
+  }
+  const auto s = bench::measure_phases<2>(o, kOps, [&] {
+    leaves.zero_grad();
+    const double t0 = bench::now_ns();
+    Tensor z = chain(leaves.x, leaves.w, leaves.c);
+    const double t1 = bench::now_ns();
+    z.backward();
+    z = Tensor();  // frees the graph: part of the backward's cost
+    const double t2 = bench::now_ns();
+    return std::array<double, 2>{t1 - t0, t2 - t1};
+  });
+  results.push_back(bench::summarize("scalar_chain", "scalar chain fwd+bwd", "op", s.per_op_ns[2],
+                                     s.iters_per_rep));
+  results.push_back(bench::summarize("scalar_chain_forward", "scalar chain forward", "op",
+                                     s.per_op_ns[0], s.iters_per_rep));
+  results.push_back(bench::summarize("scalar_chain_backward", "scalar chain backward+free", "op",
+                                     s.per_op_ns[1], s.iters_per_rep));
+  results.push_back(
+      bench::measure_loop(o, "scalar_chain_nograd", "scalar chain fwd, no grad", "op", kOps, [&] {
+        nabla::NoGradGuard no_grad;
+        Tensor z = chain(leaves.x, leaves.w, leaves.c);
+      }));
+}
+
+// ---- seed network -----------------------------------------------------------------------
+
+struct SeedNet {
+  Tensor x, w, b, y;
+  double lr;
+  explicit SeedNet(const bench::SeedSize& s) : lr(s.lr) {
+    const bench::SeedData d = bench::make_seed_data(s);
+    x = nabla::tensor(d.x, {s.batch, s.inputs});
+    w = nabla::tensor(d.w, {s.inputs, s.outputs});
+    b = nabla::tensor(d.b, {s.outputs});
+    y = nabla::tensor(d.y, {s.batch, s.outputs});
+    w.requires_grad_();
+    b.requires_grad_();
+  }
+  // One training step; returns the loss tensor (before the update).
+  Tensor step() {
+    Tensor o = nabla::sigmoid(nabla::add(nabla::matmul(x, w), b));
+    Tensor l = nabla::squared_loss(o, y);
+    l.backward();
+    {
+      nabla::NoGradGuard no_grad;
+      w.add_(w.grad(), -lr);
+      b.add_(b.grad(), -lr);
+    }
+    w.zero_grad();
+    b.zero_grad();
+    return l;
+  }
+};
+
+double sum_of(const Tensor& t) {
+  double s = 0;
+  for (const double v : t.to_vector()) s += v;
+  return s;
+}
+
+void bench_seed(const bench::Options& o, const bench::SeedSize& size, const char* check_key,
+                std::vector<bench::Result>& results, std::vector<bench::Check>& checks,
+                std::vector<bench::Check>& allocs) {
+  SeedNet net(size);
+  {
+    const Tensor l = net.step();
+    checks.push_back({std::string(check_key) + "_loss0", l.item<double>()});
+    checks.push_back({std::string(check_key) + "_wsum1", sum_of(net.w)});
+    const long a0 = t_allocations;
+    net.step();
+    allocs.push_back({size.key, static_cast<double>(t_allocations - a0)});
+  }
+  results.push_back(bench::measure_loop(o, size.key, size.label, "step", 1.0, [&] { net.step(); }));
+}
+
+// The gemm calls the seed step makes, alone: H = X·W [N,M] = [N,K]·[K,M] forward and
+// ∂l/∂W = Xᵀ·G [K,M] = [K,N]·[N,M] backward (X needs no gradient, so no G·Wᵀ).
+void bench_gemm(const bench::Options& o, const bench::SeedSize& size, const char* key,
+                const char* label, std::vector<bench::Result>& results) {
+  const bench::SeedData d = bench::make_seed_data(size);
+  const int n = size.batch, k = size.inputs, m = size.outputs;
+  std::vector<float> h(static_cast<std::size_t>(n * m));
+  std::vector<float> g(d.y);  // any [N,M] values stand in for the output gradient
+  std::vector<float> gw(static_cast<std::size_t>(k * m));
+  results.push_back(bench::measure_loop(o, key, label, "step", 1.0, [&] {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, m, k, 1.0f, d.x.data(), k, d.w.data(),
+                m, 0.0f, h.data(), m);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, m, n, 1.0f, d.x.data(), k, g.data(), m,
+                0.0f, gw.data(), m);
+  }));
+}
+
+const bench::Result* find(const std::vector<bench::Result>& results, const char* key) {
+  for (const bench::Result& r : results) {
+    if (r.key == key) return &r;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto [parsed, code] = bench::parse_args(argc, argv, "nabla");
+  if (!parsed) return code;
+  const bench::Options& o = *parsed;
+  bench::g_clock = o.clock;
+  openblas_set_num_threads(o.threads);
+
+  std::vector<bench::Result> results;
+  std::vector<bench::Check> checks;
+  std::vector<bench::Check> allocs;  // heap allocations per op or per step
+  try {
+    bench_chain(o, results, checks, allocs);
+    bench_seed(o, bench::kSeedSmall, "small", results, checks, allocs);
+    bench_seed(o, bench::kSeedBig, "big", results, checks, allocs);
+    bench_gemm(o, bench::kSeedSmall, "gemm_small", "bare sgemm x2, 4x3->2", results);
+    bench_gemm(o, bench::kSeedBig, "gemm_big", "bare sgemm x2, 64x784->128", results);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nabla-bench: %s\n", e.what());
+    return 1;
+  }
+
+  bench::print_table("nabla-bench", o, results, checks);
+  constexpr double kTargetNs = 500.0;
+  const bench::Result* chain_total = find(results, "scalar_chain");
+  std::printf("\nscalar chain: %.0f ns per op (target < %.0f ns): %s\n", chain_total->median_ns,
+              kTargetNs, chain_total->median_ns < kTargetNs ? "met" : "NOT met");
+  for (const auto& [step, gemm] :
+       {std::pair{"seed_step_small", "gemm_small"}, std::pair{"seed_step_big", "gemm_big"}}) {
+    const bench::Result* s = find(results, step);
+    const bench::Result* g = find(results, gemm);
+    std::printf("%s: %.1fx the bare sgemm calls (%.0f ns of %.0f ns per step is not gemm)\n",
+                s->label.c_str(), s->median_ns / g->median_ns, s->median_ns - g->median_ns,
+                s->median_ns);
+  }
+
+  std::printf("heap allocations (operator new calls; buffers over 32 B not counted):");
+  for (const bench::Check& a : allocs) {
+    std::printf("%s %s %.2f", &a == allocs.data() ? "" : ",", a.key.c_str(), a.value);
+  }
+  std::printf("\n");
+
+  if (!o.json.empty() &&
+      !bench::write_json(o.json, "nabla-bench", "nabla", o, results, checks, allocs)) {
+    std::fprintf(stderr, "nabla-bench: cannot write %s\n", o.json.c_str());
+    return 1;
+  }
+  return 0;
+}
