@@ -2,6 +2,8 @@
 
 #include <nabla/nabla.hpp>
 
+// The README shows this layout.
+// clang-format off
 int main() {
   nabla::Generator gen(42);                                    // seeded: same numbers every run
   nabla::Tensor X = nabla::tensor({{0.5, -1.0, 2.0}});         // [1,3], float32 by default
@@ -13,3 +15,4 @@ int main() {
   l.backward();
   fmt::print("{}\n{}\n", l.item<float>(), W.grad());           // W.grad() is a Tensor
 }
+// clang-format on

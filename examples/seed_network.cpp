@@ -64,26 +64,32 @@ int main() {
   nabla::Tensor l = nabla::squared_loss(o, y);
   fmt::print("forward: l = {:.10f}\n\n", l.item<double>());
 
-  // Backward pass: nabla walks the graph in reverse.
+  // Backward pass: nabla walks the graph in reverse. Recording each node's gradient norm
+  // lets the picture of the graph show them.
+  nabla::set_grad_norms_recorded(true);
   l.backward();
+  nabla::set_grad_norms_recorded(false);
+  l.set_name("l");
+  nabla::write_dot(l, "seed_network.dot");
+  fmt::print(
+      "the graph of l, with gradient norms, is in seed_network.dot "
+      "(tools/render-graph seed_network.dot draws it)\n\n");
 
   // The same gradients by the chain rule, derived by hand, in plain xtensor.
   const auto Xv = nabla::values<double>(X);
   const auto yv = nabla::values<double>(y);
   const auto ov = nabla::values<double>(o);
-  const xt::xarray<double> sigma_prime = ov * (1.0 - ov);       // σ'(h) = σ(h)(1 − σ(h))
-  const xt::xarray<double> delta = (ov - yv) * sigma_prime;     // ∂l/∂h = (o − y) ⊙ σ'(h)
+  const xt::xarray<double> sigma_prime = ov * (1.0 - ov);    // σ'(h) = σ(h)(1 − σ(h))
+  const xt::xarray<double> delta = (ov - yv) * sigma_prime;  // ∂l/∂h = (o − y) ⊙ σ'(h)
   const xt::xarray<double> dW = xt::linalg::dot(xt::transpose(Xv), delta);  // Xᵀ·δ  [3,2]
   const xt::xarray<double> db = xt::sum(delta, {0});                        // Σ rows δ [2]
 
   const xt::xarray<double> gW = nabla::values<double>(W.grad());
   const xt::xarray<double> gb = nabla::values<double>(b.grad());
-  print_side_by_side("dl/dW_h by autograd", gW, "dl/dW_h by the chain rule Xᵀ·((o-y)⊙σ'(h))",
-                     dW);
+  print_side_by_side("dl/dW_h by autograd", gW, "dl/dW_h by the chain rule Xᵀ·((o-y)⊙σ'(h))", dW);
   fmt::print("\n  dl/db_h by autograd   [{:+.9f}, {:+.9f}]\n", gb(0), gb(1));
   fmt::print("  dl/db_h by chain rule [{:+.9f}, {:+.9f}]\n\n", db(0), db(1));
-  const double max_diff =
-      std::max(xt::amax(xt::abs(gW - dW))(), xt::amax(xt::abs(gb - db))());
+  const double max_diff = std::max(xt::amax(xt::abs(gW - dW))(), xt::amax(xt::abs(gb - db))());
 
   // Training: plain gradient descent, W ← W − η·∂l/∂W.
   const double lr = 0.5;

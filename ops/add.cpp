@@ -14,18 +14,21 @@ struct AddNode final : Node {
 };
 }  // namespace
 
-Tensor add(const Tensor& a, const Tensor& b) {
+Tensor add(const Tensor& a, const Tensor& b, CallSite where) {
+  detail::CallSiteScope site(where);
   Tensor result = detail::binary_kernel("add", a, b, [](auto&& x, auto&& y) { return x + y; });
   record<AddNode>(result, {a, b});
   return result;
 }
 
-Tensor add(const Tensor& a, double b) {
+Tensor add(const Tensor& a, double b, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("add", a);
   return add(a, scalar_tensor(b, a.dtype()));
 }
 
-Tensor add(double a, const Tensor& b) {
+Tensor add(double a, const Tensor& b, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("add", b);
   return add(scalar_tensor(a, b.dtype()), b);
 }

@@ -18,11 +18,13 @@ struct BroadcastToNode final : Node {
 };
 }  // namespace
 
-Tensor broadcast_to(const Tensor& x, const Shape& shape) {
+Tensor broadcast_to(const Tensor& x, const Shape& shape, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("broadcast_to", x);
   if (!broadcastable_to(x.shape(), shape)) {
-    throw std::invalid_argument(fmt::format("nabla::broadcast_to: shape {} does not broadcast to {}",
-                                            shape_str(x.shape()), shape_str(shape)));
+    throw std::invalid_argument(
+        fmt::format("nabla::broadcast_to: shape {} does not broadcast to {}", shape_str(x.shape()),
+                    shape_str(shape)));
   }
   if (x.shape() == shape) return x;
   Tensor result = detail::make_tensor(shape, x.dtype());
@@ -44,7 +46,10 @@ void register_broadcast_to(OpRegistry& r) {
   r.add({.name = "broadcast_to",
          .formula = "x expanded to [2,3,4]",
          .arity = 1,
-         .fn = [](const std::vector<Tensor>& in) { return broadcast_to(in[0], {2, 3, 4}); },
+         .fn =
+             [](const std::vector<Tensor>& in) {
+               return broadcast_to(in[0], {2, 3, 4});
+             },
          .samples =
              [](Generator& g, Dtype d) {
                return std::vector<OpSample>{{"row [4]", {sample_tensor({4}, g, d)}},
@@ -52,10 +57,12 @@ void register_broadcast_to(OpRegistry& r) {
                                             {"both [2,1,4]", {sample_tensor({2, 1, 4}, g, d)}},
                                             {"scalar []", {sample_tensor({}, g, d)}}};
              },
-         .bad_samples = [](Generator& g, Dtype d) {
-           return std::vector<OpSample>{{"[5] to [2,3,4]", {sample_tensor({5}, g, d)}},
-                                        {"[2,2,3,4] to [2,3,4]", {sample_tensor({2, 2, 3, 4}, g, d)}}};
-         }});
+         .bad_samples =
+             [](Generator& g, Dtype d) {
+               return std::vector<OpSample>{
+                   {"[5] to [2,3,4]", {sample_tensor({5}, g, d)}},
+                   {"[2,2,3,4] to [2,3,4]", {sample_tensor({2, 2, 3, 4}, g, d)}}};
+             }});
 }
 }  // namespace detail
 }  // namespace nabla

@@ -16,7 +16,8 @@ struct CastNode final : Node {
 };
 }  // namespace
 
-Tensor cast(const Tensor& x, Dtype dtype) {
+Tensor cast(const Tensor& x, Dtype dtype, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("cast", x);
   Tensor result = detail::make_tensor(x.shape(), dtype);
   detail::dispatch(x.dtype(), [&](auto from) {

@@ -16,7 +16,8 @@ struct CloneNode final : Node {
 };
 }  // namespace
 
-Tensor clone(const Tensor& x) {
+Tensor clone(const Tensor& x, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("clone", x);
   Tensor result = detail::make_tensor(x.shape(), x.dtype());
   std::memcpy(result.impl()->storage->data, x.impl()->storage->data,

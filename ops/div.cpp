@@ -22,7 +22,8 @@ struct DivNode final : Node {
 };
 }  // namespace
 
-Tensor div(const Tensor& a, const Tensor& b) {
+Tensor div(const Tensor& a, const Tensor& b, CallSite where) {
+  detail::CallSiteScope site(where);
   Tensor result = detail::binary_kernel("div", a, b, [](auto&& x, auto&& y) { return x / y; });
   if (auto node = record<DivNode>(result, {a, b})) {
     if (node->needs_input_grad(1)) node->a_ = node->save(a);
@@ -31,26 +32,29 @@ Tensor div(const Tensor& a, const Tensor& b) {
   return result;
 }
 
-Tensor div(const Tensor& a, double b) {
+Tensor div(const Tensor& a, double b, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("div", a);
   return div(a, scalar_tensor(b, a.dtype()));
 }
 
-Tensor div(double a, const Tensor& b) {
+Tensor div(double a, const Tensor& b, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("div", b);
   return div(scalar_tensor(a, b.dtype()), b);
 }
 
 namespace detail {
 void register_div(OpRegistry& r) {
-  r.add({.name = "div",
-         .formula = "a / b",
-         .arity = 2,
-         .fn = [](const std::vector<Tensor>& in) { return div(in[0], in[1]); },
-         // b away from its pole at 0
-         .samples = [](Generator& g,
-                       Dtype d) { return binary_samples(g, d, Domain::any, Domain::away_from_zero); },
-         .bad_samples = binary_bad_samples});
+  r.add(
+      {.name = "div",
+       .formula = "a / b",
+       .arity = 2,
+       .fn = [](const std::vector<Tensor>& in) { return div(in[0], in[1]); },
+       // b away from its pole at 0
+       .samples = [](Generator& g,
+                     Dtype d) { return binary_samples(g, d, Domain::any, Domain::away_from_zero); },
+       .bad_samples = binary_bad_samples});
 }
 }  // namespace detail
 }  // namespace nabla

@@ -16,7 +16,8 @@ struct ExpNode final : Node {
 };
 }  // namespace
 
-Tensor exp(const Tensor& x) {
+Tensor exp(const Tensor& x, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("exp", x);
   Tensor result = detail::unary_kernel(x, [](auto&& v) { return xt::exp(v); });
   if (auto node = record<ExpNode>(result, {x})) node->save_result(result);

@@ -17,7 +17,8 @@ struct LogNode final : Node {
 };
 }  // namespace
 
-Tensor log(const Tensor& x) {
+Tensor log(const Tensor& x, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("log", x);
   Tensor result = detail::unary_kernel(x, [](auto&& v) { return xt::log(v); });
   if (auto node = record<LogNode>(result, {x})) node->save(x);

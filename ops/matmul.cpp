@@ -36,7 +36,8 @@ struct MmNode final : Node {
 };
 }  // namespace
 
-Tensor mm(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b) {
+Tensor mm(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("matmul", a, "a");
   detail::check_defined("matmul", b, "b");
   detail::check_same_dtype("matmul", a, b);
@@ -63,7 +64,8 @@ Tensor mm(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b) {
   return result;
 }
 
-Tensor matmul(const Tensor& a, const Tensor& b) {
+Tensor matmul(const Tensor& a, const Tensor& b, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("matmul", a, "a");
   detail::check_defined("matmul", b, "b");
   if (a.dim() < 1 || a.dim() > 2 || b.dim() < 1 || b.dim() > 2) {
@@ -132,10 +134,11 @@ void register_matmul(OpRegistry& r) {
                      {fmt::format("{} {}", shape_str(f.a), shape_str(f.b)),
                       {sample_tensor(f.a, g, d), sample_tensor(f.b, g, d)}}};
                },
-           .bad_samples = [f](Generator& g, Dtype d) {
-             return std::vector<OpSample>{{"inner mismatch",
-                                           {sample_tensor(f.a, g, d), sample_tensor({2, 2}, g, d)}}};
-           }});
+           .bad_samples =
+               [f](Generator& g, Dtype d) {
+                 return std::vector<OpSample>{
+                     {"inner mismatch", {sample_tensor(f.a, g, d), sample_tensor({2, 2}, g, d)}}};
+               }});
   }
 }
 }  // namespace detail

@@ -18,7 +18,8 @@ struct MeanNode final : Node {
 };
 }  // namespace
 
-Tensor mean(const Tensor& x, const std::vector<std::int64_t>& axes, bool keepdim) {
+Tensor mean(const Tensor& x, const std::vector<std::int64_t>& axes, bool keepdim, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("mean", x);
   const auto ax = detail::reduction_axes("mean", x, axes);
   double n = 1.0;
@@ -34,7 +35,10 @@ Tensor mean(const Tensor& x, const std::vector<std::int64_t>& axes, bool keepdim
   return result;
 }
 
-Tensor mean(const Tensor& x) { return mean(x, {}, false); }
+Tensor mean(const Tensor& x, CallSite where) {
+  detail::CallSiteScope site(where);
+  return mean(x, {}, false);
+}
 
 namespace detail {
 void register_mean(OpRegistry& r) {
@@ -53,9 +57,10 @@ void register_mean(OpRegistry& r) {
                                             {"vector [5]", {sample_tensor({5}, g, d)}},
                                             {"rank 3 [2,3,4]", {sample_tensor({2, 3, 4}, g, d)}}};
              },
-         .bad_samples = [](Generator& g, Dtype d) {
-           return std::vector<OpSample>{{"scalar []", {sample_tensor({}, g, d)}}};
-         }});
+         .bad_samples =
+             [](Generator& g, Dtype d) {
+               return std::vector<OpSample>{{"scalar []", {sample_tensor({}, g, d)}}};
+             }});
 }
 }  // namespace detail
 }  // namespace nabla

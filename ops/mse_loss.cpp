@@ -19,7 +19,8 @@ struct MseLossNode final : Node {
 };
 }  // namespace
 
-Tensor mse_loss(const Tensor& o, const Tensor& y) {
+Tensor mse_loss(const Tensor& o, const Tensor& y, CallSite where) {
+  detail::CallSiteScope site(where);
   const double s = detail::sum_squared_diff("mse_loss", o, y);
   Tensor result = scalar_tensor(s / static_cast<double>(o.numel()), o.dtype());
   if (auto node = record<MseLossNode>(result, {o, y})) {

@@ -18,7 +18,8 @@ struct MulNode final : Node {
 };
 }  // namespace
 
-Tensor mul(const Tensor& a, const Tensor& b) {
+Tensor mul(const Tensor& a, const Tensor& b, CallSite where) {
+  detail::CallSiteScope site(where);
   Tensor result = detail::binary_kernel("mul", a, b, [](auto&& x, auto&& y) { return x * y; });
   if (auto node = record<MulNode>(result, {a, b})) {
     if (node->needs_input_grad(1)) node->a_ = node->save(a);
@@ -27,12 +28,14 @@ Tensor mul(const Tensor& a, const Tensor& b) {
   return result;
 }
 
-Tensor mul(const Tensor& a, double b) {
+Tensor mul(const Tensor& a, double b, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("mul", a);
   return mul(a, scalar_tensor(b, a.dtype()));
 }
 
-Tensor mul(double a, const Tensor& b) {
+Tensor mul(double a, const Tensor& b, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("mul", b);
   return mul(scalar_tensor(a, b.dtype()), b);
 }

@@ -14,7 +14,8 @@ struct NegNode final : Node {
 };
 }  // namespace
 
-Tensor neg(const Tensor& x) {
+Tensor neg(const Tensor& x, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("neg", x);
   Tensor result = detail::unary_kernel(x, [](auto&& v) { return -v; });
   record<NegNode>(result, {x});

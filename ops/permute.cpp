@@ -34,7 +34,8 @@ struct PermuteNode final : Node {
 };
 }  // namespace
 
-Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims) {
+Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("permute", x);
   if (static_cast<std::int64_t>(dims.size()) != x.dim()) {
     throw std::invalid_argument(fmt::format(
@@ -46,9 +47,9 @@ Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims) {
   for (std::size_t i = 0; i < dims.size(); ++i) {
     const auto d = static_cast<std::size_t>(normalize_axis(dims[i], x.dim(), "permute"));
     if (inverse[d] != -1) {
-      throw std::invalid_argument(fmt::format(
-          "nabla::permute: dims [{}] is not a permutation: axis {} appears twice",
-          fmt::join(dims, ", "), d));
+      throw std::invalid_argument(
+          fmt::format("nabla::permute: dims [{}] is not a permutation: axis {} appears twice",
+                      fmt::join(dims, ", "), d));
     }
     perm[i] = d;
     inverse[d] = static_cast<std::int64_t>(i);
@@ -63,16 +64,20 @@ void register_permute(OpRegistry& r) {
   r.add({.name = "permute",
          .formula = "axes reordered as (2, 0, 1)",
          .arity = 1,
-         .fn = [](const std::vector<Tensor>& in) { return permute(in[0], {2, 0, 1}); },
+         .fn =
+             [](const std::vector<Tensor>& in) {
+               return permute(in[0], {2, 0, 1});
+             },
          .samples =
              [](Generator& g, Dtype d) {
                return std::vector<OpSample>{
                    {"rank 3 [2,3,4]", {sample_tensor({2, 3, 4}, g, d)}},
                    {"unit axes [1,3,1]", {sample_tensor({1, 3, 1}, g, d)}}};
              },
-         .bad_samples = [](Generator& g, Dtype d) {
-           return std::vector<OpSample>{{"rank 2 [3,4]", {sample_tensor({3, 4}, g, d)}}};
-         }});
+         .bad_samples =
+             [](Generator& g, Dtype d) {
+               return std::vector<OpSample>{{"rank 2 [3,4]", {sample_tensor({3, 4}, g, d)}}};
+             }});
 }
 }  // namespace detail
 }  // namespace nabla

@@ -20,7 +20,8 @@ struct PowNode final : Node {
 };
 }  // namespace
 
-Tensor pow(const Tensor& x, double p) {
+Tensor pow(const Tensor& x, double p, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("pow", x);
   Tensor result;
   if (p == 2.0) {

@@ -17,7 +17,8 @@ struct ReluNode final : Node {
 };
 }  // namespace
 
-Tensor relu(const Tensor& x) {
+Tensor relu(const Tensor& x, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("relu", x);
   Tensor result = detail::dispatch(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -34,7 +35,8 @@ void register_relu(OpRegistry& r) {
          .arity = 1,
          .fn = [](const std::vector<Tensor>& in) { return relu(in[0]); },
          // away from the kink at 0, where finite differences straddle two slopes
-         .samples = [](Generator& g, Dtype d) { return unary_samples(g, d, Domain::away_from_zero); }});
+         .samples = [](Generator& g,
+                       Dtype d) { return unary_samples(g, d, Domain::away_from_zero); }});
 }
 }  // namespace detail
 }  // namespace nabla

@@ -17,11 +17,13 @@ struct ReluBackwardNode final : Node {
 };
 }  // namespace
 
-Tensor relu_backward(const Tensor& g, const Tensor& mask) {
+Tensor relu_backward(const Tensor& g, const Tensor& mask, CallSite where) {
+  detail::CallSiteScope site(where);
   Tensor result = detail::dispatch(g.defined() ? g.dtype() : Dtype::f32, [&](auto tag) {
     using T = decltype(tag);
-    return detail::binary_kernel("relu_backward", g, mask,
-                                 [](auto&& gv, auto&& mv) { return xt::where(mv > T(0), gv, T(0)); });
+    return detail::binary_kernel("relu_backward", g, mask, [](auto&& gv, auto&& mv) {
+      return xt::where(mv > T(0), gv, T(0));
+    });
   });
   if (auto node = record<ReluBackwardNode>(result, {g, mask})) node->save(mask);
   return result;
@@ -29,15 +31,16 @@ Tensor relu_backward(const Tensor& g, const Tensor& mask) {
 
 namespace detail {
 void register_relu_backward(OpRegistry& r) {
-  r.add({.name = "relu_backward",
-         .formula = "g * (mask > 0)",
-         .arity = 2,
-         .fn = [](const std::vector<Tensor>& in) { return relu_backward(in[0], in[1]); },
-         // mask away from 0, where the step is (its first entry positive, so the
-         // gradient is never zero everywhere)
-         .samples = [](Generator& g,
-                       Dtype d) { return binary_samples(g, d, Domain::any, Domain::away_from_zero); },
-         .bad_samples = binary_bad_samples});
+  r.add(
+      {.name = "relu_backward",
+       .formula = "g * (mask > 0)",
+       .arity = 2,
+       .fn = [](const std::vector<Tensor>& in) { return relu_backward(in[0], in[1]); },
+       // mask away from 0, where the step is (its first entry positive, so the
+       // gradient is never zero everywhere)
+       .samples = [](Generator& g,
+                     Dtype d) { return binary_samples(g, d, Domain::any, Domain::away_from_zero); },
+       .bad_samples = binary_bad_samples});
 }
 }  // namespace detail
 }  // namespace nabla

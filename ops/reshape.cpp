@@ -22,13 +22,13 @@ Shape infer_shape(const Tensor& x, const Shape& shape) {
   for (std::size_t i = 0; i < out.size(); ++i) {
     if (out[i] == -1) {
       if (infer >= 0) {
-        throw std::invalid_argument(fmt::format(
-            "nabla::reshape: only one extent may be -1, got {}", shape_str(shape)));
+        throw std::invalid_argument(
+            fmt::format("nabla::reshape: only one extent may be -1, got {}", shape_str(shape)));
       }
       infer = static_cast<int>(i);
     } else if (out[i] < 0) {
-      throw std::invalid_argument(fmt::format(
-          "nabla::reshape: negative extent {} in shape {}", out[i], shape_str(shape)));
+      throw std::invalid_argument(
+          fmt::format("nabla::reshape: negative extent {} in shape {}", out[i], shape_str(shape)));
     } else {
       known *= out[i];
     }
@@ -41,15 +41,16 @@ Shape infer_shape(const Tensor& x, const Shape& shape) {
     }
     out[static_cast<std::size_t>(infer)] = x.numel() / known;
   } else if (known != x.numel()) {
-    throw std::invalid_argument(fmt::format(
-        "nabla::reshape: shape {} has {} elements but the tensor (shape {}) has {}",
-        shape_str(shape), known, shape_str(x.shape()), x.numel()));
+    throw std::invalid_argument(
+        fmt::format("nabla::reshape: shape {} has {} elements but the tensor (shape {}) has {}",
+                    shape_str(shape), known, shape_str(x.shape()), x.numel()));
   }
   return out;
 }
 }  // namespace
 
-Tensor reshape(const Tensor& x, const Shape& shape) {
+Tensor reshape(const Tensor& x, const Shape& shape, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("reshape", x);
   Shape target = infer_shape(x, shape);
   if (target == x.shape()) return x;

@@ -16,7 +16,8 @@ struct SigmoidNode final : Node {
 };
 }  // namespace
 
-Tensor sigmoid(const Tensor& x) {
+Tensor sigmoid(const Tensor& x, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("sigmoid", x);
   Tensor result = detail::dispatch(x.dtype(), [&](auto tag) {
     using T = decltype(tag);

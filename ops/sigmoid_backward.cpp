@@ -23,7 +23,8 @@ struct SigmoidBackwardNode final : Node {
 };
 }  // namespace
 
-Tensor sigmoid_backward(const Tensor& g, const Tensor& s) {
+Tensor sigmoid_backward(const Tensor& g, const Tensor& s, CallSite where) {
+  detail::CallSiteScope site(where);
   Tensor result = detail::dispatch(g.defined() ? g.dtype() : Dtype::f32, [&](auto tag) {
     using T = decltype(tag);
     return detail::binary_kernel("sigmoid_backward", g, s,
@@ -38,14 +39,15 @@ Tensor sigmoid_backward(const Tensor& g, const Tensor& s) {
 
 namespace detail {
 void register_sigmoid_backward(OpRegistry& r) {
-  r.add({.name = "sigmoid_backward",
-         .formula = "g * s * (1 - s)",
-         .arity = 2,
-         .fn = [](const std::vector<Tensor>& in) { return sigmoid_backward(in[0], in[1]); },
-         // s is a sigmoid's value, in (0, 1)
-         .samples = [](Generator& g,
-                       Dtype d) { return binary_samples(g, d, Domain::any, Domain::unit_interval); },
-         .bad_samples = binary_bad_samples});
+  r.add(
+      {.name = "sigmoid_backward",
+       .formula = "g * s * (1 - s)",
+       .arity = 2,
+       .fn = [](const std::vector<Tensor>& in) { return sigmoid_backward(in[0], in[1]); },
+       // s is a sigmoid's value, in (0, 1)
+       .samples = [](Generator& g,
+                     Dtype d) { return binary_samples(g, d, Domain::any, Domain::unit_interval); },
+       .bad_samples = binary_bad_samples});
 }
 }  // namespace detail
 }  // namespace nabla

@@ -17,7 +17,8 @@ struct SqrtNode final : Node {
 };
 }  // namespace
 
-Tensor sqrt(const Tensor& x) {
+Tensor sqrt(const Tensor& x, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("sqrt", x);
   Tensor result = detail::unary_kernel(x, [](auto&& v) { return xt::sqrt(v); });
   if (auto node = record<SqrtNode>(result, {x})) node->save_result(result);

@@ -17,8 +17,8 @@ double sum_squared_diff(const char* op, const Tensor& o, const Tensor& y) {
   check_same_dtype(op, o, y);
   if (o.shape() != y.shape()) {
     throw std::invalid_argument(fmt::format(
-        "nabla::{}: the output o and the target y must have the same shape, got o {} and y {}",
-        op, shape_str(o.shape()), shape_str(y.shape())));
+        "nabla::{}: the output o and the target y must have the same shape, got o {} and y {}", op,
+        shape_str(o.shape()), shape_str(y.shape())));
   }
   return dispatch(o.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -44,7 +44,8 @@ struct SquaredLossNode final : Node {
 };
 }  // namespace
 
-Tensor squared_loss(const Tensor& o, const Tensor& y) {
+Tensor squared_loss(const Tensor& o, const Tensor& y, CallSite where) {
+  detail::CallSiteScope site(where);
   const double s = detail::sum_squared_diff("squared_loss", o, y);
   Tensor result = scalar_tensor(0.5 * s, o.dtype());
   if (auto node = record<SquaredLossNode>(result, {o, y})) {

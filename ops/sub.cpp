@@ -16,18 +16,21 @@ struct SubNode final : Node {
 };
 }  // namespace
 
-Tensor sub(const Tensor& a, const Tensor& b) {
+Tensor sub(const Tensor& a, const Tensor& b, CallSite where) {
+  detail::CallSiteScope site(where);
   Tensor result = detail::binary_kernel("sub", a, b, [](auto&& x, auto&& y) { return x - y; });
   record<SubNode>(result, {a, b});
   return result;
 }
 
-Tensor sub(const Tensor& a, double b) {
+Tensor sub(const Tensor& a, double b, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("sub", a);
   return sub(a, scalar_tensor(b, a.dtype()));
 }
 
-Tensor sub(double a, const Tensor& b) {
+Tensor sub(double a, const Tensor& b, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("sub", b);
   return sub(scalar_tensor(a, b.dtype()), b);
 }

@@ -100,7 +100,8 @@ struct SumNode final : Node {
 };
 }  // namespace
 
-Tensor sum(const Tensor& x, const std::vector<std::int64_t>& axes, bool keepdim) {
+Tensor sum(const Tensor& x, const std::vector<std::int64_t>& axes, bool keepdim, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("sum", x);
   const auto ax = detail::reduction_axes("sum", x, axes);
   Tensor result = detail::sum_kernel(x, ax, detail::reduced_shape(x.shape(), ax, keepdim));
@@ -108,7 +109,10 @@ Tensor sum(const Tensor& x, const std::vector<std::int64_t>& axes, bool keepdim)
   return result;
 }
 
-Tensor sum(const Tensor& x) { return sum(x, {}, false); }
+Tensor sum(const Tensor& x, CallSite where) {
+  detail::CallSiteScope site(where);
+  return sum(x, {}, false);
+}
 
 namespace detail {
 void register_sum(OpRegistry& r) {
@@ -135,11 +139,15 @@ void register_sum(OpRegistry& r) {
   r.add({.name = "sum_keepdim",
          .formula = "sum over axes (0, -1), keepdim",
          .arity = 1,
-         .fn = [](const std::vector<Tensor>& in) { return sum(in[0], {0, -1}, true); },
+         .fn =
+             [](const std::vector<Tensor>& in) {
+               return sum(in[0], {0, -1}, true);
+             },
          .samples = rank2plus,
-         .bad_samples = [](Generator& g, Dtype d) {
-           return std::vector<OpSample>{{"scalar []", {sample_tensor({}, g, d)}}};
-         }});
+         .bad_samples =
+             [](Generator& g, Dtype d) {
+               return std::vector<OpSample>{{"scalar []", {sample_tensor({}, g, d)}}};
+             }});
 }
 }  // namespace detail
 }  // namespace nabla

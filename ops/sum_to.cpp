@@ -18,7 +18,8 @@ struct SumToNode final : Node {
 };
 }  // namespace
 
-Tensor sum_to(const Tensor& x, const Shape& shape) {
+Tensor sum_to(const Tensor& x, const Shape& shape, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("sum_to", x);
   if (!broadcastable_to(shape, x.shape())) {
     throw std::invalid_argument(fmt::format(
@@ -41,17 +42,22 @@ void register_sum_to(OpRegistry& r) {
   r.add({.name = "sum_to",
          .formula = "x summed down to [3,1]",
          .arity = 1,
-         .fn = [](const std::vector<Tensor>& in) { return sum_to(in[0], {3, 1}); },
+         .fn =
+             [](const std::vector<Tensor>& in) {
+               return sum_to(in[0], {3, 1});
+             },
          .samples =
              [](Generator& g, Dtype d) {
-               return std::vector<OpSample>{{"matrix [3,4]", {sample_tensor({3, 4}, g, d)}},
-                                            {"rank 3 [2,3,4]", {sample_tensor({2, 3, 4}, g, d)}},
-                                            {"leading only [2,3,1]", {sample_tensor({2, 3, 1}, g, d)}}};
+               return std::vector<OpSample>{
+                   {"matrix [3,4]", {sample_tensor({3, 4}, g, d)}},
+                   {"rank 3 [2,3,4]", {sample_tensor({2, 3, 4}, g, d)}},
+                   {"leading only [2,3,1]", {sample_tensor({2, 3, 1}, g, d)}}};
              },
-         .bad_samples = [](Generator& g, Dtype d) {
-           return std::vector<OpSample>{{"[3] to [3,1]", {sample_tensor({3}, g, d)}},
-                                        {"[4,4] to [3,1]", {sample_tensor({4, 4}, g, d)}}};
-         }});
+         .bad_samples =
+             [](Generator& g, Dtype d) {
+               return std::vector<OpSample>{{"[3] to [3,1]", {sample_tensor({3}, g, d)}},
+                                            {"[4,4] to [3,1]", {sample_tensor({4, 4}, g, d)}}};
+             }});
 }
 }  // namespace detail
 }  // namespace nabla

@@ -16,7 +16,8 @@ struct TanhNode final : Node {
 };
 }  // namespace
 
-Tensor tanh(const Tensor& x) {
+Tensor tanh(const Tensor& x, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("tanh", x);
   Tensor result = detail::unary_kernel(x, [](auto&& v) { return xt::tanh(v); });
   if (auto node = record<TanhNode>(result, {x})) node->save_result(result);

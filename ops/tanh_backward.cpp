@@ -22,7 +22,8 @@ struct TanhBackwardNode final : Node {
 };
 }  // namespace
 
-Tensor tanh_backward(const Tensor& g, const Tensor& y) {
+Tensor tanh_backward(const Tensor& g, const Tensor& y, CallSite where) {
+  detail::CallSiteScope site(where);
   Tensor result = detail::dispatch(g.defined() ? g.dtype() : Dtype::f32, [&](auto tag) {
     using T = decltype(tag);
     return detail::binary_kernel("tanh_backward", g, y,

@@ -14,7 +14,8 @@ struct TransposeNode final : Node {
 };
 }  // namespace
 
-Tensor transpose(const Tensor& x) {
+Tensor transpose(const Tensor& x, CallSite where) {
+  detail::CallSiteScope site(where);
   detail::check_defined("transpose", x);
   if (x.dim() != 2) {
     throw std::invalid_argument(fmt::format(
@@ -39,10 +40,11 @@ void register_transpose(OpRegistry& r) {
                                             {"row [1,5]", {sample_tensor({1, 5}, g, d)}},
                                             {"column [4,1]", {sample_tensor({4, 1}, g, d)}}};
              },
-         .bad_samples = [](Generator& g, Dtype d) {
-           return std::vector<OpSample>{{"vector [4]", {sample_tensor({4}, g, d)}},
-                                        {"rank 3 [2,3,4]", {sample_tensor({2, 3, 4}, g, d)}}};
-         }});
+         .bad_samples =
+             [](Generator& g, Dtype d) {
+               return std::vector<OpSample>{{"vector [4]", {sample_tensor({4}, g, d)}},
+                                            {"rank 3 [2,3,4]", {sample_tensor({2, 3, 4}, g, d)}}};
+             }});
 }
 }  // namespace detail
 }  // namespace nabla

@@ -15,12 +15,17 @@
 #include <atomic>
 #include <stdexcept>
 #include <unordered_map>
+#include <utility>
 
 #include "nabla/ops.hpp"
 #include "tensor_impl.hpp"
 
 namespace nabla {
 namespace detail {
+
+extern std::atomic<bool> record_grad_norms;                                       // graph.cpp
+double norm(const Tensor& t);                                                     // graph.cpp
+void check_backward_anomaly(const Node& node, const std::vector<Tensor>& grads);  // anomaly.cpp
 
 // ---- iterative release -------------------------------------------------------------
 
@@ -61,8 +66,12 @@ void defer(std::shared_ptr<T>&& p) noexcept {
 }
 }  // namespace
 
-void defer_release(std::shared_ptr<Node>&& node) noexcept { defer(std::move(node)); }
-void defer_release(std::shared_ptr<TensorImpl>&& impl) noexcept { defer(std::move(impl)); }
+void defer_release(std::shared_ptr<Node>&& node) noexcept {
+  defer(std::move(node));
+}
+void defer_release(std::shared_ptr<TensorImpl>&& impl) noexcept {
+  defer(std::move(impl));
+}
 
 bool should_record(std::initializer_list<Tensor> inputs) noexcept {
   if (!is_grad_enabled()) return false;
@@ -129,15 +138,16 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
                                 bool allow_unused) {
   if (outputs.empty()) throw std::invalid_argument("nabla::backward: no outputs given");
   if (!grad_outputs.empty() && grad_outputs.size() != outputs.size()) {
-    throw std::invalid_argument(fmt::format(
-        "nabla::grad: {} outputs but {} grad_outputs", outputs.size(), grad_outputs.size()));
+    throw std::invalid_argument(fmt::format("nabla::grad: {} outputs but {} grad_outputs",
+                                            outputs.size(), grad_outputs.size()));
   }
 
   // Seeds: ∂L/∂output for each output, checked against the output.
   std::vector<Tensor> seeds(outputs.size());
   for (std::size_t k = 0; k < outputs.size(); ++k) {
     const Tensor& out = outputs[k];
-    if (!out.defined()) throw std::invalid_argument(fmt::format("nabla::backward: output {} is undefined", k));
+    if (!out.defined())
+      throw std::invalid_argument(fmt::format("nabla::backward: output {} is undefined", k));
     if (!out.requires_grad()) {
       throw std::runtime_error(fmt::format(
           "nabla::backward: output {} (shape {}) does not require grad and has no grad_fn: "
@@ -156,10 +166,10 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
       }
       seed = ones(out.shape(), out.dtype());
     } else if (seed.shape() != out.shape() || seed.dtype() != out.dtype()) {
-      throw std::invalid_argument(fmt::format(
-          "nabla::backward: grad_output {} {} does not match output {} {}",
-          dtype_name(seed.dtype()), shape_str(seed.shape()), dtype_name(out.dtype()),
-          shape_str(out.shape())));
+      throw std::invalid_argument(
+          fmt::format("nabla::backward: grad_output {} {} does not match output {} {}",
+                      dtype_name(seed.dtype()), shape_str(seed.shape()), dtype_name(out.dtype()),
+                      shape_str(out.shape())));
     }
     seeds[k] = seed;
   }
@@ -258,7 +268,8 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
   for (std::size_t k = 0; k < outputs.size(); ++k) {
     const auto& meta = outputs[k].impl()->meta;
     if (meta->grad_fn) {
-      meta->grad_fn->pending_ = accumulate(std::move(meta->grad_fn->pending_), seeds[k], create_graph);
+      meta->grad_fn->pending_ =
+          accumulate(std::move(meta->grad_fn->pending_), seeds[k], create_graph);
     } else {
       deliver_leaf(meta, seeds[k]);
     }
@@ -282,7 +293,21 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
       if (!create_graph && kept->grad.requires_grad()) kept->grad = kept->grad.detach();
     }
 
-    std::vector<Tensor> grads = node->backward(g);
+    if (record_grad_norms.load(std::memory_order_relaxed)) node->grad_norm_ = norm(g);
+    std::vector<Tensor> grads;
+    if (anomaly_depth > 0) [[unlikely]] {
+      // The ops inside a rule are not checked one by one: what the rule returns is, and
+      // a NaN is then blamed on this node's backward, where it belongs.
+      struct Suspend {
+        int depth = std::exchange(anomaly_depth, 0);
+        ~Suspend() { anomaly_depth = depth; }
+      } suspend;
+      grads = node->backward(g);
+    } else {
+      grads = node->backward(g);
+    }
+    if (anomaly_depth > 0) [[unlikely]]
+      check_backward_anomaly(*node, grads);
     if (grads.size() != node->edges_.size()) {
       throw std::logic_error(fmt::format(
           "nabla: the backward rule of '{}' returned {} gradients for {} inputs; a rule returns "
@@ -292,8 +317,8 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
     for (std::size_t i = 0; i < grads.size(); ++i) {
       const Edge& e = node->edges_[i];
       if (!e.valid() || !grads[i].defined()) continue;
-      Tensor gi = conform(*node, i, std::move(grads[i]), node->inputs_[i].shape,
-                          node->inputs_[i].dtype);
+      Tensor gi =
+          conform(*node, i, std::move(grads[i]), node->inputs_[i].shape, node->inputs_[i].dtype);
       if (e.fn) {
         if (e.fn->needed_) {
           e.fn->pending_ = accumulate(std::move(e.fn->pending_), gi, create_graph);
@@ -352,6 +377,8 @@ void Node::attach(Tensor& result, std::initializer_list<Tensor> inputs) {
     edges_.push_back(std::move(e));
     inputs_.push_back({t.defined() ? t.shape() : Shape{}, t.defined() ? t.dtype() : Dtype::f32});
   }
+  output_shape_ = result.shape();
+  output_dtype_ = result.dtype();
   auto& impl = result.impl();
   if (!impl->meta) impl->meta = detail::make_pooled<detail::AutogradMeta>();
   impl->meta->grad_fn = shared_from_this();

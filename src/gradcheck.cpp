@@ -28,7 +28,7 @@ std::string index_str(const std::vector<std::int64_t>& idx) {
 
 struct Problem {
   MultiFunction fn;
-  std::vector<Tensor> inputs;  // float64 copies
+  std::vector<Tensor> inputs;     // float64 copies
   std::vector<std::size_t> diff;  // indices of inputs that require grad
   std::vector<Tensor> outputs;
   std::vector<std::size_t> diff_out;  // outputs that require grad
@@ -102,8 +102,9 @@ std::vector<std::vector<double>> evaluate(const Problem& p) {
   NoGradGuard no_grad;
   std::vector<Tensor> outs = p.fn(p.inputs);
   if (outs.size() != p.outputs.size()) {
-    throw std::runtime_error("nabla::gradcheck: the function returned a different number of "
-                             "outputs on a second call");
+    throw std::runtime_error(
+        "nabla::gradcheck: the function returned a different number of "
+        "outputs on a second call");
   }
   std::vector<std::vector<double>> vals;
   for (const auto& o : outs) vals.push_back(o.to_vector());
@@ -124,7 +125,8 @@ bool close(double a, double n, const GradcheckOptions& o) {
 GradcheckResult full_check(const Problem& p, const GradcheckOptions& o, GradcheckResult r) {
   // Analytical Jacobian, one row per output element.
   std::vector<std::size_t> out_offset{0};
-  for (const auto& out : p.outputs) out_offset.push_back(out_offset.back() + static_cast<std::size_t>(out.numel()));
+  for (const auto& out : p.outputs)
+    out_offset.push_back(out_offset.back() + static_cast<std::size_t>(out.numel()));
   const std::size_t rows = out_offset.back();
   std::vector<std::vector<std::vector<double>>> analytical(rows);  // [row][input][element]
   std::vector<Tensor> v;
@@ -180,9 +182,8 @@ GradcheckResult full_check(const Problem& p, const GradcheckOptions& o, Gradchec
                 fmt::format("gradcheck: Jacobian mismatch at input {} index {}, output {} index "
                             "{}: analytical {:.10g}, numerical {:.10g}, |a - n| = {:.3g} > atol + "
                             "rtol*|n| = {:.3g}",
-                            r.input, index_str(r.input_index), r.output,
-                            index_str(r.output_index), r.analytical, r.numerical,
-                            std::abs(r.analytical - r.numerical),
+                            r.input, index_str(r.input_index), r.output, index_str(r.output_index),
+                            r.analytical, r.numerical, std::abs(r.analytical - r.numerical),
                             o.atol + o.rtol * std::abs(r.numerical)));
   }
   if (!any_nonzero && !o.allow_all_zero) {
@@ -288,12 +289,13 @@ GradcheckResult fast_check(const Problem& p, const GradcheckOptions& o, Generato
   r.analytical = analytical;
   r.numerical = numerical;
   r.max_abs_error = std::abs(analytical - numerical);
+  r.max_rel_error = numerical != 0.0 ? r.max_abs_error / std::abs(numerical) : 0.0;
   r.elements_checked = 1;
   if (!close(analytical, numerical, o)) {
     GradcheckResult full = full_check(p, o, GradcheckResult{});
-    const std::string head = fmt::format(
-        "gradcheck (fast mode): vᵀJu differs: analytical {:.10g}, numerical {:.10g}", analytical,
-        numerical);
+    const std::string head =
+        fmt::format("gradcheck (fast mode): vᵀJu differs: analytical {:.10g}, numerical {:.10g}",
+                    analytical, numerical);
     if (!full.passed) {
       full.message = head + "; the full check explains: " + full.message;
       return full;
@@ -318,9 +320,16 @@ GradcheckResult run(const MultiFunction& fn, const std::vector<Tensor>& inputs,
     }
   }
   Generator gen(o.seed);
-  GradcheckResult r = o.fast_mode ? fast_check(p, o, gen, {}) : full_check(p, o, {});
-  if (!r.passed) return r;
-  return backward_checks(p, o, gen, r);
+  try {
+    GradcheckResult r = o.fast_mode ? fast_check(p, o, gen, {}) : full_check(p, o, {});
+    if (!r.passed) return r;
+    return backward_checks(p, o, gen, r);
+  } catch (const std::exception& e) {
+    // A malformed rule (wrong count or shape) is reported, not thrown: it is what the
+    // check is for.
+    return fail(GradcheckResult{}, "exception",
+                fmt::format("gradcheck: the function or its backward threw: {}", e.what()));
+  }
 }
 
 MultiFunction wrap(const Function& fn) {

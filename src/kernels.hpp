@@ -77,9 +77,8 @@ Tensor binary_kernel(const char* op, const Tensor& a, const Tensor& b, F&& f) {
 /// Throws std::invalid_argument naming `op` unless both shapes are equal.
 inline void check_same_shape(const char* op, const Tensor& a, const Tensor& b) {
   if (a.shape() != b.shape()) {
-    throw std::invalid_argument(fmt::format(
-        "nabla::{}: shapes must be equal, got {} and {}", op, shape_str(a.shape()),
-        shape_str(b.shape())));
+    throw std::invalid_argument(fmt::format("nabla::{}: shapes must be equal, got {} and {}", op,
+                                            shape_str(a.shape()), shape_str(b.shape())));
   }
 }
 

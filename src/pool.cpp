@@ -44,7 +44,9 @@ FreeLists& lists() {
   return l;
 }
 
-std::size_t size_class(std::size_t bytes) { return (bytes + kGranule - 1) / kGranule; }
+std::size_t size_class(std::size_t bytes) {
+  return (bytes + kGranule - 1) / kGranule;
+}
 
 }  // namespace
 

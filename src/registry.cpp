@@ -48,7 +48,9 @@ OpRegistry& op_registry() {
   return registry;
 }
 
-void register_op(OpInfo info) { op_registry().add(std::move(info)); }
+void register_op(OpInfo info) {
+  op_registry().add(std::move(info));
+}
 
 Tensor sample_tensor(const Shape& shape, Generator& gen, Dtype dtype, Domain domain) {
   std::vector<double> v(static_cast<std::size_t>(shape_numel(shape)));

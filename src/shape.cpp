@@ -13,7 +13,9 @@ std::int64_t shape_numel(const Shape& shape) {
   return n;
 }
 
-std::string shape_str(const Shape& shape) { return fmt::format("[{}]", fmt::join(shape, ", ")); }
+std::string shape_str(const Shape& shape) {
+  return fmt::format("[{}]", fmt::join(shape, ", "));
+}
 
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   if (a == b) return a;
@@ -49,9 +51,9 @@ std::int64_t normalize_axis(std::int64_t axis, std::int64_t dim, const char* op)
   }
   const std::int64_t a = axis < 0 ? axis + dim : axis;
   if (a < 0 || a >= dim) {
-    throw std::out_of_range(fmt::format(
-        "nabla::{}: axis {} is out of range for a tensor of rank {} (valid: {} to {})", op,
-        axis, dim, -dim, dim - 1));
+    throw std::out_of_range(
+        fmt::format("nabla::{}: axis {} is out of range for a tensor of rank {} (valid: {} to {})",
+                    op, axis, dim, -dim, dim - 1));
   }
   return a;
 }

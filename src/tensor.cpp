@@ -108,8 +108,8 @@ double Generator::normal() {
 std::uint64_t Generator::integer(std::uint64_t n) {
   if (n == 0) throw std::invalid_argument("nabla::Generator::integer: n must be positive");
   // Rejection sampling removes the modulo bias.
-  const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() -
-                              std::numeric_limits<std::uint64_t>::max() % n;
+  const std::uint64_t limit =
+      std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % n;
   std::uint64_t r = engine_();
   while (r >= limit) r = engine_();
   return r % n;
@@ -120,7 +120,9 @@ Generator& default_generator() {
   return gen;
 }
 
-void manual_seed(std::uint64_t seed) { default_generator().manual_seed(seed); }
+void manual_seed(std::uint64_t seed) {
+  default_generator().manual_seed(seed);
+}
 
 // ---- Tensor accessors --------------------------------------------------------------
 
@@ -163,8 +165,8 @@ T Tensor::item() const {
         "nabla::Tensor::item: the tensor has {} elements (shape {}); item() needs exactly one",
         impl_->numel, shape_str(impl_->shape)));
   }
-  return detail::dispatch(impl_->dtype,
-                          [&](auto tag) { return static_cast<T>(*data_ptr<decltype(tag)>(*this)); });
+  return detail::dispatch(
+      impl_->dtype, [&](auto tag) { return static_cast<T>(*data_ptr<decltype(tag)>(*this)); });
 }
 template float Tensor::item<float>() const;
 template double Tensor::item<double>() const;
@@ -175,8 +177,9 @@ template <class T>
 const T* Tensor::data() const {
   check_defined("data");
   if (dtype_of<T>() != impl_->dtype) {
-    throw std::invalid_argument(fmt::format("nabla::Tensor::data: asked for {} but the tensor is {}",
-                                            dtype_name(dtype_of<T>()), dtype_name(impl_->dtype)));
+    throw std::invalid_argument(
+        fmt::format("nabla::Tensor::data: asked for {} but the tensor is {}",
+                    dtype_name(dtype_of<T>()), dtype_name(impl_->dtype)));
   }
   return data_ptr<T>(*this);
 }
@@ -310,7 +313,9 @@ void check_inplace(const Tensor& t, const char* op) {
 }
 }  // namespace
 
-Tensor& Tensor::zero_() { return fill_(0.0); }
+Tensor& Tensor::zero_() {
+  return fill_(0.0);
+}
 
 Tensor& Tensor::fill_(double value) {
   check_defined("fill_");
@@ -329,8 +334,9 @@ Tensor& Tensor::add_(const Tensor& other, double alpha) {
   check_inplace(*this, "add_");
   detail::check_same_dtype("Tensor::add_", *this, other);
   if (!broadcastable_to(other.shape(), shape())) {
-    throw std::invalid_argument(fmt::format("nabla::Tensor::add_: other {} does not broadcast to {}",
-                                            shape_str(other.shape()), shape_str(shape())));
+    throw std::invalid_argument(
+        fmt::format("nabla::Tensor::add_: other {} does not broadcast to {}",
+                    shape_str(other.shape()), shape_str(shape())));
   }
   NoGradGuard no_grad;
   Tensor src = other.shape() == shape() ? other : broadcast_to(other, shape());
@@ -363,8 +369,9 @@ Tensor& Tensor::copy_(const Tensor& other) {
   detail::check_defined("Tensor::copy_", other, "other");
   check_inplace(*this, "copy_");
   if (!broadcastable_to(other.shape(), shape())) {
-    throw std::invalid_argument(fmt::format("nabla::Tensor::copy_: other {} does not broadcast to {}",
-                                            shape_str(other.shape()), shape_str(shape())));
+    throw std::invalid_argument(
+        fmt::format("nabla::Tensor::copy_: other {} does not broadcast to {}",
+                    shape_str(other.shape()), shape_str(shape())));
   }
   NoGradGuard no_grad;
   Tensor src = other.dtype() == dtype() ? other : other.to(dtype());
@@ -375,15 +382,27 @@ Tensor& Tensor::copy_(const Tensor& other) {
   return *this;
 }
 
-Tensor Tensor::reshape(const Shape& s) const { return nabla::reshape(*this, s); }
-Tensor Tensor::t() const { return nabla::transpose(*this); }
-Tensor Tensor::sum() const { return nabla::sum(*this); }
-Tensor Tensor::mean() const { return nabla::mean(*this); }
-Tensor Tensor::pow(double exponent) const { return nabla::pow(*this, exponent); }
+Tensor Tensor::reshape(const Shape& s) const {
+  return nabla::reshape(*this, s);
+}
+Tensor Tensor::t() const {
+  return nabla::transpose(*this);
+}
+Tensor Tensor::sum() const {
+  return nabla::sum(*this);
+}
+Tensor Tensor::mean() const {
+  return nabla::mean(*this);
+}
+Tensor Tensor::pow(double exponent) const {
+  return nabla::pow(*this, exponent);
+}
 
 // ---- factories ---------------------------------------------------------------------
 
-Tensor empty(const Shape& shape, Dtype dtype) { return make_tensor(shape, dtype); }
+Tensor empty(const Shape& shape, Dtype dtype) {
+  return make_tensor(shape, dtype);
+}
 
 Tensor full(const Shape& shape, double value, Dtype dtype) {
   Tensor t = make_tensor(shape, dtype);
@@ -394,20 +413,30 @@ Tensor full(const Shape& shape, double value, Dtype dtype) {
   return t;
 }
 
-Tensor zeros(const Shape& shape, Dtype dtype) { return full(shape, 0.0, dtype); }
-Tensor ones(const Shape& shape, Dtype dtype) { return full(shape, 1.0, dtype); }
-Tensor zeros_like(const Tensor& like) { return zeros(like.shape(), like.dtype()); }
-Tensor ones_like(const Tensor& like) { return ones(like.shape(), like.dtype()); }
-Tensor scalar_tensor(double value, Dtype dtype) { return full({}, value, dtype); }
+Tensor zeros(const Shape& shape, Dtype dtype) {
+  return full(shape, 0.0, dtype);
+}
+Tensor ones(const Shape& shape, Dtype dtype) {
+  return full(shape, 1.0, dtype);
+}
+Tensor zeros_like(const Tensor& like) {
+  return zeros(like.shape(), like.dtype());
+}
+Tensor ones_like(const Tensor& like) {
+  return ones(like.shape(), like.dtype());
+}
+Tensor scalar_tensor(double value, Dtype dtype) {
+  return full({}, value, dtype);
+}
 
 namespace {
 template <class S>
 Tensor from_values(std::span<const S> values, const Shape& shape, Dtype dtype) {
   const std::int64_t n = shape_numel(shape);
   if (static_cast<std::int64_t>(values.size()) != n) {
-    throw std::invalid_argument(fmt::format(
-        "nabla::tensor: {} values do not fill shape {} ({} elements)", values.size(),
-        shape_str(shape), n));
+    throw std::invalid_argument(
+        fmt::format("nabla::tensor: {} values do not fill shape {} ({} elements)", values.size(),
+                    shape_str(shape), n));
   }
   Tensor t = make_tensor(shape, dtype);
   detail::dispatch(dtype, [&](auto tag) {
@@ -482,20 +511,23 @@ Tensor tensor(const NestedList& values, Dtype dtype) {
 
 Tensor arange(double start, double end, double step, Dtype dtype) {
   if (step == 0.0 || (end - start) * step < 0.0) {
-    throw std::invalid_argument(fmt::format(
-        "nabla::arange: step {} cannot go from {} to {}", step, start, end));
+    throw std::invalid_argument(
+        fmt::format("nabla::arange: step {} cannot go from {} to {}", step, start, end));
   }
   const auto n = static_cast<std::int64_t>(std::ceil((end - start) / step));
   Tensor t = make_tensor({std::max<std::int64_t>(n, 0)}, dtype);
   detail::dispatch(dtype, [&](auto tag) {
     using T = decltype(tag);
     T* p = data_ptr<T>(t);
-    for (std::int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(start + static_cast<double>(i) * step);
+    for (std::int64_t i = 0; i < n; ++i)
+      p[i] = static_cast<T>(start + static_cast<double>(i) * step);
   });
   return t;
 }
 
-Tensor arange(double end, Dtype dtype) { return arange(0.0, end, 1.0, dtype); }
+Tensor arange(double end, Dtype dtype) {
+  return arange(0.0, end, 1.0, dtype);
+}
 
 Tensor rand(const Shape& shape, Generator& gen, Dtype dtype) {
   Tensor t = make_tensor(shape, dtype);
@@ -517,8 +549,12 @@ Tensor randn(const Shape& shape, Generator& gen, Dtype dtype) {
   return t;
 }
 
-Tensor rand(const Shape& shape, Dtype dtype) { return rand(shape, default_generator(), dtype); }
-Tensor randn(const Shape& shape, Dtype dtype) { return randn(shape, default_generator(), dtype); }
+Tensor rand(const Shape& shape, Dtype dtype) {
+  return rand(shape, default_generator(), dtype);
+}
+Tensor randn(const Shape& shape, Dtype dtype) {
+  return randn(shape, default_generator(), dtype);
+}
 
 // ---- grad mode ---------------------------------------------------------------------
 
@@ -526,7 +562,11 @@ namespace {
 thread_local bool grad_enabled = true;
 }
 
-bool is_grad_enabled() { return grad_enabled; }
-void set_grad_enabled(bool enabled) { grad_enabled = enabled; }
+bool is_grad_enabled() {
+  return grad_enabled;
+}
+void set_grad_enabled(bool enabled) {
+  grad_enabled = enabled;
+}
 
 }  // namespace nabla

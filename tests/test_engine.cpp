@@ -6,11 +6,13 @@
 
 #include <nabla/nabla.hpp>
 
-using ::testing::HasSubstr;
 using nabla::Tensor;
+using ::testing::HasSubstr;
 
 namespace {
-double value(const Tensor& t) { return t.item<double>(); }
+double value(const Tensor& t) {
+  return t.item<double>();
+}
 }  // namespace
 
 TEST(Engine, TensorUsedTwiceAccumulatesBothPaths) {

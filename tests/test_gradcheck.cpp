@@ -5,8 +5,8 @@
 
 #include <nabla/nabla.hpp>
 
-using ::testing::HasSubstr;
 using nabla::Tensor;
+using ::testing::HasSubstr;
 
 namespace {
 
@@ -76,6 +76,29 @@ Tensor square_drifts(const Tensor& x) {
   return custom_op<SquareDrifts>({x}, [&] { return x * x; });
 }
 
+// a + b whose rule forgets to sum b's broadcast gradient: it takes the first row only.
+struct AddFirstRowOnly : nabla::Node {
+  AddFirstRowOnly() : Node("add_first_row_only") {}
+  std::vector<Tensor> backward(const Tensor& g) override {
+    // g is [3,4]; b is [4]: the right gradient sums over the 3 rows.
+    return {g, first_row(g)};
+  }
+  static Tensor first_row(const Tensor& g) {
+    std::vector<double> v = g.to_vector();
+    v.resize(static_cast<std::size_t>(g.size(1)));
+    return nabla::tensor(v, {g.size(1)}, g.dtype());
+  }
+};
+Tensor add_first_row_only(const Tensor& a, const Tensor& b) {
+  return custom_op<AddFirstRowOnly>({a, b}, [&] { return a + b; });
+}
+
+// A rule that returns a gradient of a shape that cannot sum to its input's.
+struct TransposedGrad : nabla::Node {
+  TransposedGrad() : Node("transposed_grad") {}
+  std::vector<Tensor> backward(const Tensor& g) override { return {nabla::transpose(g)}; }
+};
+
 Tensor leaf(std::vector<double> v, nabla::Shape shape) {
   return nabla::tensor(v, shape, nabla::f64).requires_grad_();
 }
@@ -87,8 +110,7 @@ TEST(Gradcheck, PassesACorrectCompositeFunction) {
   Tensor a = nabla::randn({3, 4}, gen, nabla::f64).requires_grad_();
   Tensor b = nabla::randn({4}, gen, nabla::f64).requires_grad_();
   auto r = nabla::gradcheck(
-      [](const std::vector<Tensor>& in) { return nabla::tanh(in[0] * in[1] + 1.0) / 2.0; },
-      {a, b});
+      [](const std::vector<Tensor>& in) { return nabla::tanh(in[0] * in[1] + 1.0) / 2.0; }, {a, b});
   EXPECT_TRUE(r.passed) << r.message;
   EXPECT_EQ(r.elements_checked, 12u * 16u);
   EXPECT_LT(r.max_abs_error, 1e-7);
@@ -96,8 +118,8 @@ TEST(Gradcheck, PassesACorrectCompositeFunction) {
 
 TEST(Gradcheck, CatchesAMissingFactorAndNamesTheElement) {
   Tensor x = leaf({0.5, -1.5, 2.0}, {3});
-  auto r = nabla::gradcheck([](const std::vector<Tensor>& in) { return square_missing_factor(in[0]); },
-                            {x});
+  auto r = nabla::gradcheck(
+      [](const std::vector<Tensor>& in) { return square_missing_factor(in[0]); }, {x});
   ASSERT_FALSE(r.passed);
   EXPECT_EQ(r.failure, "jacobian");
   // The worst element is the largest x: analytical x = 2, numerical 2x = 4.
@@ -122,6 +144,59 @@ TEST(Gradcheck, CatchesAWrongTranspose) {
   EXPECT_EQ(r.input_index.size(), 2u);
 }
 
+TEST(Gradcheck, CatchesABroadcastGradientNotSummed) {
+  nabla::Generator gen(3);
+  Tensor a = nabla::randn({3, 4}, gen, nabla::f64).requires_grad_();
+  Tensor b = nabla::randn({4}, gen, nabla::f64).requires_grad_();
+  auto r = nabla::gradcheck(
+      [](const std::vector<Tensor>& in) { return add_first_row_only(in[0], in[1]); }, {a, b});
+  ASSERT_FALSE(r.passed);
+  EXPECT_EQ(r.failure, "jacobian");
+  EXPECT_EQ(r.input, 1u);           // b
+  EXPECT_NE(r.output_index[0], 0);  // rows after the first carry no gradient to b
+  EXPECT_NEAR(r.analytical, 0.0, 1e-12);
+  EXPECT_NEAR(r.numerical, 1.0, 1e-6);
+}
+
+TEST(Gradcheck, ReportsARuleOfTheWrongShapeNamingTheOp) {
+  Tensor x = nabla::tensor({1.0, 2.0, 3.0, 4.0, 5.0, 6.0}, {2, 3}, nabla::f64).requires_grad_();
+  auto r = nabla::gradcheck(
+      [](const std::vector<Tensor>& in) {
+        return custom_op<TransposedGrad>({in[0]}, [&] { return in[0] * 1.0; });
+      },
+      {x});
+  ASSERT_FALSE(r.passed);
+  EXPECT_EQ(r.failure, "exception");
+  EXPECT_THAT(r.message, HasSubstr("'transposed_grad'"));
+  EXPECT_THAT(r.message, HasSubstr("shape [3, 2] for input 0 of shape [2, 3]"));
+}
+
+TEST(Gradcheck, WholeThreeLayerNetworkInFloat64) {
+  // A 4-5-3-2 network (tanh, relu, sigmoid) with a squared loss, checked over every
+  // parameter at once; float32 parameters are converted to float64 by gradcheck.
+  nabla::Generator gen(8);
+  const Tensor X = nabla::randn({6, 4}, gen, nabla::f64);
+  const Tensor y = nabla::rand({6, 2}, gen, nabla::f64);
+  std::vector<Tensor> params;
+  for (auto [in, out] : {std::pair{4, 5}, std::pair{5, 3}, std::pair{3, 2}}) {
+    params.push_back(nabla::randn({in, out}, gen) * (1.0 / std::sqrt(in)));
+    params.push_back(nabla::randn({out}, gen) * 0.1);
+  }
+  for (Tensor& p : params) p = p.detach().requires_grad_();
+  auto model = [X, y](const std::vector<Tensor>& p) {
+    Tensor h1 = nabla::tanh(nabla::matmul(X, p[0]) + p[1]);
+    Tensor h2 = nabla::relu(nabla::matmul(h1, p[2]) + p[3]);
+    Tensor o = nabla::sigmoid(nabla::matmul(h2, p[4]) + p[5]);
+    return nabla::squared_loss(o, y);
+  };
+  auto r = nabla::gradcheck(model, params);
+  EXPECT_TRUE(r.passed) << r.message;
+  EXPECT_EQ(r.elements_checked, 4u * 5 + 5 + 5 * 3 + 3 + 3 * 2 + 2);
+  nabla::GradcheckOptions fast;
+  fast.fast_mode = true;
+  EXPECT_TRUE(nabla::gradcheck(model, params, fast).passed);
+}
+
 TEST(Gradcheck, CatchesARuleThatIgnoresTheOutputGradient) {
   Tensor x = leaf({0.5, -1.5, 2.0}, {3});
   auto r = nabla::gradcheck(
@@ -141,7 +216,8 @@ TEST(Gradcheck, CatchesARuleNotLinearInTheOutputGradient) {
 
 TEST(Gradcheck, CatchesANonReentrantBackward) {
   Tensor x = leaf({0.5, -1.5}, {2});
-  auto r = nabla::gradcheck([](const std::vector<Tensor>& in) { return square_drifts(in[0]); }, {x});
+  auto r =
+      nabla::gradcheck([](const std::vector<Tensor>& in) { return square_drifts(in[0]); }, {x});
   ASSERT_FALSE(r.passed);
   EXPECT_EQ(r.failure, "reentrant");
 }
@@ -195,8 +271,8 @@ TEST(Gradcheck, Float32InputsAreCheckedInFloat64WithoutTouchingThem) {
 
 TEST(Gradcheck, AFunctionThatDropsToFloat32IsReported) {
   Tensor x = leaf({0.3, -0.7}, {2});
-  auto r = nabla::gradcheck(
-      [](const std::vector<Tensor>& in) { return in[0].to(nabla::f32); }, {x});
+  auto r =
+      nabla::gradcheck([](const std::vector<Tensor>& in) { return in[0].to(nabla::f32); }, {x});
   ASSERT_FALSE(r.passed);
   EXPECT_EQ(r.failure, "dtype");
 }

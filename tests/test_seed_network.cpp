@@ -11,8 +11,8 @@ namespace {
 
 // ∂l/∂W_h = Xᵀ·((o − y) ⊙ σ(h)(1 − σ(h))), by plain loops: independent of nabla's ops.
 std::vector<double> chain_rule_dW(const std::vector<double>& X, const std::vector<double>& W,
-                                  const std::vector<double>& b, const std::vector<double>& y,
-                                  int n, int in, int out) {
+                                  const std::vector<double>& b, const std::vector<double>& y, int n,
+                                  int in, int out) {
   std::vector<double> delta(static_cast<std::size_t>(n * out));
   for (int r = 0; r < n; ++r) {
     for (int c = 0; c < out; ++c) {

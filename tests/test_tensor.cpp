@@ -7,9 +7,9 @@
 
 #include <nabla/nabla.hpp>
 
-using ::testing::HasSubstr;
 using nabla::Shape;
 using nabla::Tensor;
+using ::testing::HasSubstr;
 
 TEST(Tensor, NestedListsGiveShapeAndFloat32ByDefault) {
   Tensor x = nabla::tensor({{0.5, -1.0, 2.0}});

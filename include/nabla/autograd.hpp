@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <memory>
 #include <source_location>
 #include <string>
@@ -32,7 +33,55 @@
 
 namespace nabla {
 
+/// A place in the source, filled in by the compiler: ops take `CallSite where =
+/// std::source_location::current()` as their last parameter (see ops.hpp). Not
+/// default-constructible, so a braced `{}` argument never binds to it by mistake.
+struct CallSite {
+  CallSite(const std::source_location& where) noexcept : location(where) {}  // NOLINT: implicit
+  std::source_location location;
+};
+
+/// While alive, every op's result and every backward rule's gradients are checked for
+/// NaN and infinity in this thread; the first one found raises std::runtime_error naming
+/// the op, forward or backward, the index, and where in the user's code the op was called
+/// (for ops called by name; an operator such as `a + b` reports no place). Off by default:
+/// it costs a pass over every result (tools/bench measures how much).
+class DetectAnomalyGuard {
+ public:
+  DetectAnomalyGuard();
+  ~DetectAnomalyGuard();
+  DetectAnomalyGuard(const DetectAnomalyGuard&) = delete;
+  DetectAnomalyGuard& operator=(const DetectAnomalyGuard&) = delete;
+};
+
+/// True while a DetectAnomalyGuard is alive in this thread.
+bool is_anomaly_enabled() noexcept;
+
 namespace detail {
+extern thread_local int anomaly_depth;
+extern thread_local const std::source_location* current_call_site;
+
+/// Remembers the outermost op call's source location while anomaly mode is on, so that
+/// the node it records can say where it was created. Costs a branch otherwise.
+class CallSiteScope {
+ public:
+  explicit CallSiteScope(const CallSite& where) noexcept {
+    if (anomaly_depth > 0 && current_call_site == nullptr) enter(where);
+  }
+  ~CallSiteScope() {
+    if (owner_) current_call_site = nullptr;
+  }
+  CallSiteScope(const CallSiteScope&) = delete;
+  CallSiteScope& operator=(const CallSiteScope&) = delete;
+
+ private:
+  void enter(const CallSite& where) noexcept;
+  bool owner_ = false;
+};
+
+/// Throws std::runtime_error when `result` holds NaN or infinity (anomaly mode).
+void check_forward_anomaly(const Node& node, const Tensor& result);
+
 /// Where a node's gradient goes: the node that produced the input, or the input's
 /// bookkeeping when the input is a leaf that requires grad, or nowhere.
 struct Edge {
@@ -88,7 +137,21 @@ class Node : public std::enable_shared_from_this<Node> {
   bool needs_input_grad(std::size_t i) const { return edges_.at(i).valid(); }
   /// The nodes this one sends gradients to (null for leaves and inputs without history).
   std::vector<std::shared_ptr<Node>> next_functions() const;
-  /// Where in the user's code the op was called (filled when anomaly mode is on).
+  /// The node that produced input `i`, or null (a leaf or an input without history).
+  const Node* next_node(std::size_t i) const { return edges_.at(i).fn.get(); }
+  /// The bookkeeping of input `i` when it is a leaf that requires grad (and is alive).
+  std::shared_ptr<detail::AutogradMeta> next_leaf(std::size_t i) const {
+    return edges_.at(i).leaf_edge ? edges_.at(i).leaf.lock() : nullptr;
+  }
+  /// Shape of the op's result.
+  const Shape& output_shape() const noexcept { return output_shape_; }
+  /// Dtype of the op's result.
+  Dtype output_dtype() const noexcept { return output_dtype_; }
+  /// Norm of the gradient this node received in the last backward, when
+  /// set_grad_norms_recorded(true) was on (NaN otherwise).
+  double grad_norm() const noexcept { return grad_norm_; }
+  /// Where in the user's code the op was called (filled when anomaly mode is on; line 0
+  /// when unknown).
   const std::source_location& location() const noexcept { return location_; }
 
   /// Saves an input (or any tensor) for the backward rule; returns its index for saved().
@@ -108,6 +171,7 @@ class Node : public std::enable_shared_from_this<Node> {
   friend class detail::Engine;
   template <class N, class... A>
   friend std::shared_ptr<N> record(Tensor&, std::initializer_list<Tensor>, A&&...);
+  friend void detail::check_forward_anomaly(const Node&, const Tensor&);
   void attach(Tensor& result, std::initializer_list<Tensor> inputs);
   void release() noexcept;
 
@@ -118,6 +182,9 @@ class Node : public std::enable_shared_from_this<Node> {
   PoolVector<detail::InputInfo> inputs_;
   PoolVector<detail::SavedTensor> saved_;
   bool released_ = false;
+  Shape output_shape_;
+  Dtype output_dtype_ = Dtype::f32;
+  double grad_norm_ = std::numeric_limits<double>::quiet_NaN();
   std::source_location location_{};
 
   // Engine scratch space, valid during one backward.
@@ -140,6 +207,14 @@ bool should_record(std::initializer_list<Tensor> inputs) noexcept;
 /// `if (auto node = record<MulNode>(result, {a, b})) { node->save(a); node->save(b); }`
 template <class N, class... A>
 std::shared_ptr<N> record(Tensor& result, std::initializer_list<Tensor> inputs, A&&... args) {
+  if (detail::anomaly_depth > 0) [[unlikely]] {
+    auto node = std::allocate_shared<N>(detail::PoolAllocator<N>{}, std::forward<A>(args)...);
+    if (detail::current_call_site != nullptr) node->location_ = *detail::current_call_site;
+    detail::check_forward_anomaly(*node, result);
+    if (!detail::should_record(inputs)) return nullptr;
+    node->attach(result, inputs);
+    return node;
+  }
   if (!detail::should_record(inputs)) return nullptr;
   auto node = std::allocate_shared<N>(detail::PoolAllocator<N>{}, std::forward<A>(args)...);
   node->attach(result, inputs);

@@ -2,9 +2,9 @@
 /// \file dtype.hpp
 /// Element types a Tensor can hold.
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
-#include <cstddef>
 #include <type_traits>
 
 namespace nabla {
@@ -18,10 +18,14 @@ inline constexpr Dtype float32 = Dtype::f32;  ///< PyTorch's spelling of f32.
 inline constexpr Dtype float64 = Dtype::f64;  ///< PyTorch's spelling of f64.
 
 /// The name PyTorch uses for the dtype: "float32" or "float64".
-constexpr std::string_view dtype_name(Dtype d) { return d == Dtype::f32 ? "float32" : "float64"; }
+constexpr std::string_view dtype_name(Dtype d) {
+  return d == Dtype::f32 ? "float32" : "float64";
+}
 
 /// Size in bytes of one element.
-constexpr std::size_t dtype_size(Dtype d) { return d == Dtype::f32 ? 4 : 8; }
+constexpr std::size_t dtype_size(Dtype d) {
+  return d == Dtype::f32 ? 4 : 8;
+}
 
 /// The Dtype of a C++ element type (float or double).
 template <class T>

@@ -32,19 +32,20 @@ struct GradcheckOptions {
 struct GradcheckResult {
   bool passed = true;
   /// "" when passed, else one of "jacobian", "fast_mode", "all_zero", "reentrant",
-  /// "zero_grad_output", "linearity", "dtype".
+  /// "zero_grad_output", "linearity", "dtype", "exception" (the backward threw, e.g. a
+  /// rule returned the wrong number or shape of gradients).
   std::string failure;
   std::string message;
   // The worst element of the Jacobian comparison (largest error relative to its bound).
-  std::size_t input = 0;                    ///< which input
-  std::vector<std::int64_t> input_index;    ///< its multi-index
-  std::size_t output = 0;                   ///< which output
-  std::vector<std::int64_t> output_index;   ///< its multi-index
-  double analytical = 0.0;                  ///< ∂output/∂input from backward
-  double numerical = 0.0;                   ///< the central difference
-  double max_abs_error = 0.0;               ///< largest |a − n| over the Jacobian
-  double max_rel_error = 0.0;               ///< largest |a − n| / |n| (where n ≠ 0)
-  std::size_t elements_checked = 0;         ///< Jacobian entries compared
+  std::size_t input = 0;                   ///< which input
+  std::vector<std::int64_t> input_index;   ///< its multi-index
+  std::size_t output = 0;                  ///< which output
+  std::vector<std::int64_t> output_index;  ///< its multi-index
+  double analytical = 0.0;                 ///< ∂output/∂input from backward
+  double numerical = 0.0;                  ///< the central difference
+  double max_abs_error = 0.0;              ///< largest |a − n| over the Jacobian
+  double max_rel_error = 0.0;              ///< largest |a − n| / |n| (where n ≠ 0)
+  std::size_t elements_checked = 0;        ///< Jacobian entries compared
 
   explicit operator bool() const noexcept { return passed; }
 };

@@ -4,10 +4,15 @@
 /// requires grad. Binary elementwise ops broadcast like NumPy; both operands must have
 /// the same dtype (nabla never promotes silently). Every op throws std::invalid_argument
 /// naming itself and the shapes or dtypes involved when its inputs do not fit.
+///
+/// The trailing `where` argument is filled in by the compiler with the caller's source
+/// location; anomaly mode (DetectAnomalyGuard) uses it to say where an op was created.
+/// Leave it out.
 
 #include <cstdint>
 #include <vector>
 
+#include "nabla/autograd.hpp"
 #include "nabla/tensor.hpp"
 
 namespace nabla {
@@ -18,121 +23,158 @@ namespace nabla {
 /// row vector (result [N]), a 1-d `b` [K] a column vector (result [M]); both 1-d gives
 /// a 0-d dot product. Backward: grad_a = grad·bᵀ, grad_b = aᵀ·grad, with transpose flags
 /// (no transposed copies).
-Tensor matmul(const Tensor& a, const Tensor& b);
+Tensor matmul(const Tensor& a, const Tensor& b, CallSite where = std::source_location::current());
 /// 2-d product op(a)·op(b), where op transposes when the flag is set, computed by one
 /// gemm call without materializing a transpose. a [M,K] (or [K,M] with trans_a).
-Tensor mm(const Tensor& a, const Tensor& b, bool trans_a = false, bool trans_b = false);
+Tensor mm(const Tensor& a, const Tensor& b, bool trans_a = false, bool trans_b = false,
+          CallSite where = std::source_location::current());
 
 // ---- elementwise, binary (broadcasting) --------------------------------------------
 
 /// a + b. Backward: grad_a = grad, grad_b = grad (each summed to its input's shape).
-Tensor add(const Tensor& a, const Tensor& b);
+Tensor add(const Tensor& a, const Tensor& b, CallSite where = std::source_location::current());
 /// a − b. Backward: grad_a = grad, grad_b = −grad.
-Tensor sub(const Tensor& a, const Tensor& b);
+Tensor sub(const Tensor& a, const Tensor& b, CallSite where = std::source_location::current());
 /// a ⊙ b. Backward: grad_a = grad ⊙ b, grad_b = grad ⊙ a.
-Tensor mul(const Tensor& a, const Tensor& b);
+Tensor mul(const Tensor& a, const Tensor& b, CallSite where = std::source_location::current());
 /// a / b. Backward: grad_a = grad / b, grad_b = −grad ⊙ a / b².
-Tensor div(const Tensor& a, const Tensor& b);
+Tensor div(const Tensor& a, const Tensor& b, CallSite where = std::source_location::current());
 
-Tensor add(const Tensor& a, double b);
-Tensor add(double a, const Tensor& b);
-Tensor sub(const Tensor& a, double b);
-Tensor sub(double a, const Tensor& b);
-Tensor mul(const Tensor& a, double b);
-Tensor mul(double a, const Tensor& b);
-Tensor div(const Tensor& a, double b);
-Tensor div(double a, const Tensor& b);
+Tensor add(const Tensor& a, double b, CallSite where = std::source_location::current());
+Tensor add(double a, const Tensor& b, CallSite where = std::source_location::current());
+Tensor sub(const Tensor& a, double b, CallSite where = std::source_location::current());
+Tensor sub(double a, const Tensor& b, CallSite where = std::source_location::current());
+Tensor mul(const Tensor& a, double b, CallSite where = std::source_location::current());
+Tensor mul(double a, const Tensor& b, CallSite where = std::source_location::current());
+Tensor div(const Tensor& a, double b, CallSite where = std::source_location::current());
+Tensor div(double a, const Tensor& b, CallSite where = std::source_location::current());
 
 // ---- elementwise, unary ------------------------------------------------------------
 
 /// −x.
-Tensor neg(const Tensor& x);
+Tensor neg(const Tensor& x, CallSite where = std::source_location::current());
 /// eˣ. Backward: grad ⊙ result (saves the result).
-Tensor exp(const Tensor& x);
+Tensor exp(const Tensor& x, CallSite where = std::source_location::current());
 /// Natural log. Backward: grad / x. log(0) = −inf and log of a negative number is NaN,
 /// as in IEEE arithmetic.
-Tensor log(const Tensor& x);
+Tensor log(const Tensor& x, CallSite where = std::source_location::current());
 /// x^p for a scalar exponent. Backward: grad ⊙ p·x^(p−1).
-Tensor pow(const Tensor& x, double p);
+Tensor pow(const Tensor& x, double p, CallSite where = std::source_location::current());
 /// √x. Backward: grad / (2·result).
-Tensor sqrt(const Tensor& x);
+Tensor sqrt(const Tensor& x, CallSite where = std::source_location::current());
 /// 1 / (1 + e^(−x)). Backward: sigmoid_backward(grad, result) (saves the result).
-Tensor sigmoid(const Tensor& x);
+Tensor sigmoid(const Tensor& x, CallSite where = std::source_location::current());
 /// tanh x. Backward: tanh_backward(grad, result) (saves the result).
-Tensor tanh(const Tensor& x);
+Tensor tanh(const Tensor& x, CallSite where = std::source_location::current());
 /// max(x, 0). Backward: relu_backward(grad, result): grad where result > 0, else 0.
-Tensor relu(const Tensor& x);
+Tensor relu(const Tensor& x, CallSite where = std::source_location::current());
 
 /// Fused kernel of sigmoid's rule: grad ⊙ s ⊙ (1 − s), one pass. Differentiable itself:
 /// ∂/∂grad = s(1 − s), ∂/∂s = grad ⊙ (1 − 2s).
-Tensor sigmoid_backward(const Tensor& grad, const Tensor& s);
+Tensor sigmoid_backward(const Tensor& grad, const Tensor& s,
+                        CallSite where = std::source_location::current());
 /// Fused kernel of tanh's rule: grad ⊙ (1 − y²), one pass. ∂/∂grad = 1 − y²,
 /// ∂/∂y = −2·grad ⊙ y.
-Tensor tanh_backward(const Tensor& grad, const Tensor& y);
+Tensor tanh_backward(const Tensor& grad, const Tensor& y,
+                     CallSite where = std::source_location::current());
 /// relu's rule: grad where mask > 0, else 0. ∂/∂grad = the same mask; ∂/∂mask = 0.
-Tensor relu_backward(const Tensor& grad, const Tensor& mask);
+Tensor relu_backward(const Tensor& grad, const Tensor& mask,
+                     CallSite where = std::source_location::current());
 
 // ---- reductions --------------------------------------------------------------------
 
 /// Sum of all elements, a 0-d tensor. Backward: grad broadcast to x's shape.
-Tensor sum(const Tensor& x);
+Tensor sum(const Tensor& x, CallSite where = std::source_location::current());
 /// Sum over `axes` (negative axes count from the end). With `keepdim` the reduced axes
 /// stay as extent 1. Throws std::out_of_range for an axis outside the rank, and
 /// std::invalid_argument for a repeated axis.
-Tensor sum(const Tensor& x, const std::vector<std::int64_t>& axes, bool keepdim = false);
+Tensor sum(const Tensor& x, const std::vector<std::int64_t>& axes, bool keepdim = false,
+           CallSite where = std::source_location::current());
 /// Mean of all elements, a 0-d tensor. Backward: grad / numel broadcast to x's shape.
-Tensor mean(const Tensor& x);
+Tensor mean(const Tensor& x, CallSite where = std::source_location::current());
 /// Mean over `axes`, as sum(x, axes, keepdim) / (elements per mean).
-Tensor mean(const Tensor& x, const std::vector<std::int64_t>& axes, bool keepdim = false);
+Tensor mean(const Tensor& x, const std::vector<std::int64_t>& axes, bool keepdim = false,
+            CallSite where = std::source_location::current());
 
 // ---- shape -------------------------------------------------------------------------
 
 /// The same values with another shape of the same numel; one extent may be −1 (inferred).
 /// Shares storage with x (no copy). Backward: reshape(grad, x.shape).
-Tensor reshape(const Tensor& x, const Shape& shape);
+Tensor reshape(const Tensor& x, const Shape& shape,
+               CallSite where = std::source_location::current());
 /// Transpose of a 2-d tensor [M,N] → [N,M]. Throws std::invalid_argument for other ranks.
-Tensor transpose(const Tensor& x);
+Tensor transpose(const Tensor& x, CallSite where = std::source_location::current());
 /// Reorders the axes: result.shape[i] = x.shape[dims[i]]. `dims` must be a permutation
 /// of 0..rank−1. Backward: permute(grad, inverse(dims)).
-Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims);
+Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims,
+               CallSite where = std::source_location::current());
 /// Repeats x along broadcast dimensions to `shape` (NumPy broadcasting rules).
 /// Backward: sum_to(grad, x.shape).
-Tensor broadcast_to(const Tensor& x, const Shape& shape);
+Tensor broadcast_to(const Tensor& x, const Shape& shape,
+                    CallSite where = std::source_location::current());
 /// Sums x down to `shape`, the reverse of broadcast_to: `shape` must broadcast to
 /// x.shape. This is how the engine reduces broadcast gradients. Backward:
 /// broadcast_to(grad, x.shape).
-Tensor sum_to(const Tensor& x, const Shape& shape);
+Tensor sum_to(const Tensor& x, const Shape& shape,
+              CallSite where = std::source_location::current());
 
 // ---- type and copies ---------------------------------------------------------------
 
 /// x converted to `dtype`. Backward: grad converted back to x's dtype.
-Tensor cast(const Tensor& x, Dtype dtype);
+Tensor cast(const Tensor& x, Dtype dtype, CallSite where = std::source_location::current());
 /// A copy of x with its own storage. Backward: grad.
-Tensor clone(const Tensor& x);
+Tensor clone(const Tensor& x, CallSite where = std::source_location::current());
 
 // ---- losses ------------------------------------------------------------------------
 
 /// ½·Σ(o − y)², a 0-d tensor: the tutorial's squared loss. `o` and `y` must have the
 /// same shape. Backward: grad_o = grad·(o − y), grad_y = −grad·(o − y).
-Tensor squared_loss(const Tensor& o, const Tensor& y);
+Tensor squared_loss(const Tensor& o, const Tensor& y,
+                    CallSite where = std::source_location::current());
 /// mean((o − y)²), a 0-d tensor (PyTorch's mse_loss with reduction 'mean'). Same shape
 /// contract as squared_loss. Backward: grad_o = grad·2(o − y)/n.
-Tensor mse_loss(const Tensor& o, const Tensor& y);
+Tensor mse_loss(const Tensor& o, const Tensor& y, CallSite where = std::source_location::current());
 
 // ---- operators ---------------------------------------------------------------------
 
-inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
-inline Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
-inline Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
-inline Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
-inline Tensor operator+(const Tensor& a, double b) { return add(a, b); }
-inline Tensor operator-(const Tensor& a, double b) { return sub(a, b); }
-inline Tensor operator*(const Tensor& a, double b) { return mul(a, b); }
-inline Tensor operator/(const Tensor& a, double b) { return div(a, b); }
-inline Tensor operator+(double a, const Tensor& b) { return add(a, b); }
-inline Tensor operator-(double a, const Tensor& b) { return sub(a, b); }
-inline Tensor operator*(double a, const Tensor& b) { return mul(a, b); }
-inline Tensor operator/(double a, const Tensor& b) { return div(a, b); }
-inline Tensor operator-(const Tensor& x) { return neg(x); }
+inline Tensor operator+(const Tensor& a, const Tensor& b) {
+  return add(a, b);
+}
+inline Tensor operator-(const Tensor& a, const Tensor& b) {
+  return sub(a, b);
+}
+inline Tensor operator*(const Tensor& a, const Tensor& b) {
+  return mul(a, b);
+}
+inline Tensor operator/(const Tensor& a, const Tensor& b) {
+  return div(a, b);
+}
+inline Tensor operator+(const Tensor& a, double b) {
+  return add(a, b);
+}
+inline Tensor operator-(const Tensor& a, double b) {
+  return sub(a, b);
+}
+inline Tensor operator*(const Tensor& a, double b) {
+  return mul(a, b);
+}
+inline Tensor operator/(const Tensor& a, double b) {
+  return div(a, b);
+}
+inline Tensor operator+(double a, const Tensor& b) {
+  return add(a, b);
+}
+inline Tensor operator-(double a, const Tensor& b) {
+  return sub(a, b);
+}
+inline Tensor operator*(double a, const Tensor& b) {
+  return mul(a, b);
+}
+inline Tensor operator/(double a, const Tensor& b) {
+  return div(a, b);
+}
+inline Tensor operator-(const Tensor& x) {
+  return neg(x);
+}
 
 }  // namespace nabla

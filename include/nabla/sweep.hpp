@@ -1,0 +1,85 @@
+#pragma once
+/// \file sweep.hpp
+/// Checks every op of a registry (or the ones named) over all its sample inputs with
+/// gradcheck and gradgradcheck. `nabla-gradcheck` is a thin command line over this, so
+/// any program, with its own ops registered, can offer the same sweep.
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "nabla/gradcheck.hpp"
+#include "nabla/registry.hpp"
+
+namespace nabla {
+
+/// What to sweep and how.
+struct SweepOptions {
+  /// Ops to check, by name; empty means every registered op.
+  std::vector<std::string> ops;
+  /// Tolerances, step and mode of each check (fast_mode compares vᵀJu).
+  GradcheckOptions check;
+  /// Seed of the sample inputs.
+  std::uint64_t seed = 0;
+  /// Also check second derivatives (for ops whose entry asks for it).
+  bool gradgrad = true;
+};
+
+/// One op's outcome over all its samples.
+struct OpSweepResult {
+  std::string op;
+  std::size_t cases = 0;            ///< samples checked
+  double worst_abs_error = 0.0;     ///< largest |a − n| over every case
+  double worst_rel_error = 0.0;     ///< largest |a − n| / |n| over every case
+  bool gradgrad_checked = false;    ///< whether gradgradcheck ran
+  bool gradgrad_passed = true;      ///< its verdict (true when it did not run)
+  bool bad_inputs_rejected = true;  ///< every bad sample threw
+  bool passed = true;               ///< gradcheck, gradgradcheck and bad inputs all fine
+  /// For a failure: which sample ("broadcast rhs [3,4]+[4]") and what failed, naming
+  /// the element (input, index, analytical and numerical values).
+  std::vector<std::string> failures;
+};
+
+/// The whole sweep.
+struct SweepReport {
+  std::vector<OpSweepResult> ops;
+  std::size_t passed = 0;
+  std::size_t failed = 0;
+  double seconds = 0.0;
+  bool all_passed() const noexcept { return failed == 0; }
+};
+
+/// Runs the sweep over `registry`. Throws std::invalid_argument naming an op in
+/// `options.ops` that the registry does not hold (and listing the ones it does).
+SweepReport sweep(const OpRegistry& registry, const SweepOptions& options = {});
+
+/// The sweep over the process-wide registry (built-in ops plus any registered since).
+SweepReport sweep(const SweepOptions& options = {});
+
+/// The report as a table: op, cases, worst absolute and relative error, gradgrad verdict,
+/// verdict; failures listed under it; then the summary line `N passed, M failed`.
+std::string format_sweep_table(const SweepReport& report);
+
+/// The report as JSON (an object with "ops", "passed", "failed", "seconds").
+std::string format_sweep_json(const SweepReport& report);
+
+/// The command line of `nabla-gradcheck`, as a function any program can call after
+/// registering its own ops (see examples/custom_op). Flags:
+///
+///   --op NAME     check only this op (repeatable); default: every registered op
+///   --list        list the registered ops with their formulas and exit
+///   --fast        compare one random projection vᵀJu per case instead of the Jacobian
+///   --eps X --atol X --rtol X   finite-difference step and tolerances
+///   --seed N      seed of the sample inputs and projections
+///   --no-gradgrad skip second derivatives
+///   --json FILE   also write the report as JSON
+///   --help        usage
+///
+/// Prints the table and summary to `out`. Returns 0 when every op passes, 1 when any
+/// fails, 2 on bad usage (unknown flag or op, malformed number, unwritable --json path),
+/// with the reason on `err`.
+int gradcheck_main(int argc, const char* const* argv, std::FILE* out = stdout,
+                   std::FILE* err = stderr);
+
+}  // namespace nabla
