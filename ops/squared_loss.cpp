@@ -25,7 +25,8 @@ double sum_squared_diff(const char* op, const Tensor& o, const Tensor& y) {
     const T* po = data_ptr<T>(o);
     const T* py = data_ptr<T>(y);
     double acc = 0.0;
-    for (std::int64_t i = 0; i < o.numel(); ++i) {
+    const std::int64_t n = o.numel();
+    for (std::int64_t i = 0; i < n; ++i) {
       const double d = static_cast<double>(po[i]) - static_cast<double>(py[i]);
       acc += d * d;
     }

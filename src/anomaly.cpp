@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstring>
+#include <type_traits>
 #include <string_view>
 
 #include "nabla/autograd.hpp"
@@ -26,11 +28,27 @@ void CallSiteScope::enter(const CallSite& where) noexcept {
 
 namespace {
 
+// True when some value of p[0..n) is NaN or infinite: its exponent bits are all ones. An
+// integer OR-reduction, which the compiler vectorizes (a floating-point one it may not).
+template <class T, class U>
+bool any_nonfinite(const T* p, std::int64_t n) {
+  constexpr U kExponent = static_cast<U>(std::is_same_v<T, float> ? 0x7f800000ull : 0x7ff0000000000000ull);
+  U bad = 0;
+  for (std::int64_t i = 0; i < n; ++i) {
+    U bits;
+    std::memcpy(&bits, p + i, sizeof bits);
+    bad |= static_cast<U>((bits & kExponent) == kExponent);
+  }
+  return bad != 0;
+}
+
 // Flat index of the first NaN or infinity in t, or -1.
 std::int64_t first_nonfinite(const Tensor& t) {
   return dispatch(t.dtype(), [&](auto tag) -> std::int64_t {
     using T = decltype(tag);
+    using U = std::conditional_t<std::is_same_v<T, float>, std::uint32_t, std::uint64_t>;
     const T* p = data_ptr<T>(t);
+    if (!any_nonfinite<T, U>(p, t.numel())) return -1;
     for (std::int64_t i = 0; i < t.numel(); ++i) {
       if (!std::isfinite(p[i])) return i;
     }

@@ -36,6 +36,27 @@ auto nd(const Tensor& t) {
   return xt::adapt(data_ptr<T>(t), n, xt::no_ownership(), xshape(t.shape()));
 }
 
+/// `n` values of `t` from flat index `start`, as a 1-d adaptor (no copy).
+template <class T>
+auto flat_range(const Tensor& t, std::int64_t start, std::int64_t n) {
+  const auto un = static_cast<std::size_t>(n);
+  return xt::adapt(data_ptr<T>(t) + start, un, xt::no_ownership(), std::array<std::size_t, 1>{un});
+}
+
+/// When `t` broadcast to `shape` only repeats along leading axes (t's shape, without
+/// leading 1s, is a suffix of `shape`), the number of values in one repeat; else 0.
+inline std::int64_t row_broadcast(const Tensor& t, const Shape& shape) {
+  const Shape& s = t.shape();
+  std::size_t first = 0;
+  while (first < s.size() && s[first] == 1) ++first;
+  const std::size_t n = s.size() - first;
+  if (n == 0 || n > shape.size()) return 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (s[first + i] != shape[shape.size() - n + i]) return 0;
+  }
+  return t.numel();
+}
+
 /// result = f(x) elementwise; f maps an xtensor expression to an expression.
 template <class F>
 Tensor unary_kernel(const Tensor& x, F&& f) {
@@ -66,6 +87,18 @@ Tensor binary_kernel(const char* op, const Tensor& a, const Tensor& b, F&& f) {
       xt::noalias(o) = f(flat<T>(a), xt::xscalar<T>(*data_ptr<T>(b)));
     } else if (a.numel() == 1 && b.shape() == shape) {
       xt::noalias(o) = f(xt::xscalar<T>(*data_ptr<T>(a)), flat<T>(b));
+    } else if (const std::int64_t inner = row_broadcast(b, shape); inner > 0 && a.shape() == shape) {
+      // b repeats along the leading axes (a bias over rows): one flat pass per row.
+      for (std::int64_t r = 0; r < out.numel() / inner; ++r) {
+        auto orow = flat_range<T>(out, r * inner, inner);
+        xt::noalias(orow) = f(flat_range<T>(a, r * inner, inner), flat_range<T>(b, 0, inner));
+      }
+    } else if (const std::int64_t inner_a = row_broadcast(a, shape);
+               inner_a > 0 && b.shape() == shape) {
+      for (std::int64_t r = 0; r < out.numel() / inner_a; ++r) {
+        auto orow = flat_range<T>(out, r * inner_a, inner_a);
+        xt::noalias(orow) = f(flat_range<T>(a, 0, inner_a), flat_range<T>(b, r * inner_a, inner_a));
+      }
     } else {
       auto on = nd<T>(out);
       xt::noalias(on) = xt::broadcast(f(nd<T>(a), nd<T>(b)), xshape(shape));

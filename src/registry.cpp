@@ -94,6 +94,7 @@ std::vector<OpSample> binary_samples(Generator& gen, Dtype dtype, Domain lhs, Do
       pair("same [3,4]+[3,4]", {3, 4}, {3, 4}),
       pair("broadcast rhs [3,4]+[4]", {3, 4}, {4}),
       pair("broadcast lhs [3,1]+[3,4]", {3, 1}, {3, 4}),
+      pair("row lhs [1,4]+[2,3,4]", {1, 4}, {2, 3, 4}),
       pair("both sides [3,1]+[1,4]", {3, 1}, {1, 4}),
       pair("scalar rhs [3,4]+[]", {3, 4}, {}),
       pair("scalar lhs []+[2,3]", {}, {2, 3}),

@@ -75,7 +75,8 @@ Tensor sample_tensor(const Shape& shape, Generator& gen, Dtype dtype, Domain dom
 std::vector<OpSample> unary_samples(Generator& gen, Dtype dtype, Domain domain = Domain::any);
 
 /// Sample inputs for a binary broadcasting op: same shape, one side broadcast, the other
-/// side broadcast, both sides broadcast, a scalar operand, and rank 3.
+/// side broadcast (also as a repeated row), both sides broadcast, a scalar operand, and
+/// rank 3.
 std::vector<OpSample> binary_samples(Generator& gen, Dtype dtype, Domain lhs = Domain::any,
                                      Domain rhs = Domain::any);
 

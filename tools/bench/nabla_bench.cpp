@@ -171,6 +171,10 @@ void bench_chain(const bench::Options& o, std::vector<bench::Result>& results,
       }));
 }
 
+// What anomaly mode (nabla::DetectAnomalyGuard) costs: the same work with every result
+// and every rule's gradients checked for NaN and infinity.
+void bench_anomaly(const bench::Options& o, std::vector<bench::Result>& results);
+
 // ---- seed network -----------------------------------------------------------------------
 
 struct SeedNet {
@@ -239,6 +243,20 @@ void bench_gemm(const bench::Options& o, const bench::SeedSize& size, const char
   }));
 }
 
+void bench_anomaly(const bench::Options& o, std::vector<bench::Result>& results) {
+  nabla::DetectAnomalyGuard anomaly;
+  ChainLeaves leaves;
+  results.push_back(bench::measure_loop(o, "scalar_chain_anomaly", "scalar chain fwd+bwd, anomaly",
+                                        "op", bench::kChainOps, [&] {
+                                          leaves.zero_grad();
+                                          Tensor z = chain(leaves.x, leaves.w, leaves.c);
+                                          z.backward();
+                                        }));
+  SeedNet net(bench::kSeedBig);
+  results.push_back(bench::measure_loop(o, "seed_step_big_anomaly", "seed step 64x784->128, anomaly",
+                                        "step", 1.0, [&] { net.step(); }));
+}
+
 const bench::Result* find(const std::vector<bench::Result>& results, const char* key) {
   for (const bench::Result& r : results) {
     if (r.key == key) return &r;
@@ -264,6 +282,7 @@ int main(int argc, char** argv) {
     bench_seed(o, bench::kSeedBig, "big", results, checks, allocs);
     bench_gemm(o, bench::kSeedSmall, "gemm_small", "bare sgemm x2, 4x3->2", results);
     bench_gemm(o, bench::kSeedBig, "gemm_big", "bare sgemm x2, 64x784->128", results);
+    bench_anomaly(o, results);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "nabla-bench: %s\n", e.what());
     return 1;
@@ -281,6 +300,13 @@ int main(int argc, char** argv) {
     std::printf("%s: %.1fx the bare sgemm calls (%.0f ns of %.0f ns per step is not gemm)\n",
                 s->label.c_str(), s->median_ns / g->median_ns, s->median_ns - g->median_ns,
                 s->median_ns);
+  }
+
+  for (const auto& [plain, checked] : {std::pair{"scalar_chain", "scalar_chain_anomaly"},
+                                       std::pair{"seed_step_big", "seed_step_big_anomaly"}}) {
+    const bench::Result* p = find(results, plain);
+    const bench::Result* c = find(results, checked);
+    std::printf("anomaly mode costs %.2fx on %s\n", c->median_ns / p->median_ns, p->label.c_str());
   }
 
   std::printf("heap allocations (operator new calls; buffers over 32 B not counted):");
