@@ -231,6 +231,23 @@ TEST(Registry, UserOpJoinsAndPassesTheSweep) {
   ASSERT_FALSE(samples.empty());
   for (const auto& s : samples) EXPECT_EQ(sweep_failure(*op, s), "") << s.label;
   EXPECT_THROW(nabla::register_op(square_plus_x(name)), std::invalid_argument);
+
+  // the library's own sweep (behind nabla-gradcheck) finds and checks it too
+  nabla::SweepOptions options;
+  options.ops = {name};
+  const nabla::SweepReport report = nabla::sweep(options);
+  ASSERT_EQ(report.ops.size(), 1u);
+  EXPECT_EQ(report.ops[0].op, name);
+  EXPECT_EQ(report.ops[0].cases, samples.size());
+  EXPECT_TRUE(report.ops[0].gradgrad_checked);
+  EXPECT_TRUE(report.all_passed()) << nabla::format_sweep_table(report);
+}
+
+TEST(Registry, LibrarySweepRejectsAnUnknownOpName) {
+  nabla::SweepOptions options;
+  options.ops = {"no_such_op"};
+  EXPECT_THROW(nabla::sweep(options), std::invalid_argument);
+  EXPECT_THAT(message_of([&] { nabla::sweep(options); }), HasSubstr("no_such_op"));
 }
 
 // An identity whose rule is wrong (it doubles the gradient): the sweep must catch it.
@@ -259,6 +276,15 @@ TEST(Registry, SweepCatchesAWrongRule) {
   for (const auto& s : samples_of(op, nabla::f64)) {
     EXPECT_THAT(sweep_failure(op, s), HasSubstr("jacobian")) << s.label;
   }
+  // and so must the library's sweep, naming the sample that failed
+  nabla::OpRegistry local;
+  local.add(op);
+  const nabla::SweepReport report = nabla::sweep(local);
+  ASSERT_EQ(report.ops.size(), 1u);
+  EXPECT_FALSE(report.ops[0].passed);
+  EXPECT_EQ(report.failed, 1u);
+  ASSERT_FALSE(report.ops[0].failures.empty());
+  EXPECT_THAT(report.ops[0].failures[0], HasSubstr("matrix [3,4]"));
 }
 
 }  // namespace
