@@ -9,6 +9,7 @@
 #include "nabla/gradcheck.hpp"
 #include "nabla/graph.hpp"
 #include "nabla/ops.hpp"
+#include "nabla/optim.hpp"
 #include "nabla/registry.hpp"
 #include "nabla/shape.hpp"
 #include "nabla/sweep.hpp"
