@@ -69,6 +69,11 @@ Optimizer::Optimizer(std::vector<Tensor> params, double lr, std::string name)
     if (!params_[i].is_leaf())
       throw std::invalid_argument(name_ + ": parameter " + std::to_string(i) +
                                   " is not a leaf (an optimizer can only update leaves)");
+    for (std::size_t j = 0; j < i; ++j)
+      if (params_[j].is_same(params_[i]))
+        throw std::invalid_argument(name_ + ": parameter " + std::to_string(i) +
+                                    " is the same tensor as parameter " + std::to_string(j) +
+                                    " (it would be updated twice per step)");
   }
   check_non_negative(name_, "lr", lr);
 }

@@ -194,6 +194,10 @@ TEST(SGD, BadOptionsThrowNamingTheOptionAndValue) {
   EXPECT_THAT(error_of([&] { SGD({}, {.lr = 0.1}); }), HasSubstr("empty"));
   Tensor non_leaf = p * 2.0;
   EXPECT_THAT(error_of([&] { SGD({non_leaf}, {.lr = 0.1}); }), HasSubstr("not a leaf"));
+  EXPECT_THAT(error_of([&] {
+                SGD({p, p}, {.lr = 0.1});
+              }),
+              HasSubstr("parameter 1 is the same tensor as parameter 0"));
   SGD opt({p}, {.lr = 0.1});
   EXPECT_THAT(error_of([&] { opt.set_lr(-1.0); }), HasSubstr("lr -1"));
   EXPECT_EQ(opt.lr(), 0.1);

@@ -33,8 +33,8 @@ using StateList = std::vector<std::pair<std::string, Tensor>>;
 /// and keep their state (including their step count) unchanged, as in PyTorch.
 class Optimizer {
  public:
-  /// Throws std::invalid_argument when `params` is empty or holds an undefined tensor or
-  /// a non-leaf (an optimizer updates leaves only); `lr` must be ≥ 0.
+  /// Throws std::invalid_argument when `params` is empty or holds an undefined tensor, a
+  /// non-leaf (an optimizer updates leaves only) or the same tensor twice; `lr` must be ≥ 0.
   Optimizer(std::vector<Tensor> params, double lr, std::string name);
   virtual ~Optimizer() = default;
   Optimizer(const Optimizer&) = delete;
@@ -175,7 +175,8 @@ class AdamW : public Adam {
 
 /// Base of the schedules: call step() once per epoch, after the epoch's optimizer steps.
 /// The schedule records the optimizer's learning rate at construction as base_lr, and
-/// sets the optimizer's learning rate from a closed form of the epoch count.
+/// sets the optimizer's learning rate from a closed form of the epoch count. It keeps a
+/// reference to the optimizer, which must outlive it.
 class LRScheduler {
  public:
   explicit LRScheduler(Optimizer& optimizer);
