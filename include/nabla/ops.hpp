@@ -135,6 +135,63 @@ Tensor squared_loss(const Tensor& o, const Tensor& y,
 /// contract as squared_loss. Backward: grad_o = grad·2(o − y)/n.
 Tensor mse_loss(const Tensor& o, const Tensor& y, CallSite where = std::source_location::current());
 
+// ---- classification: elementwise, axis ops and losses -----------------------------
+
+/// |x|. Backward: grad ⊙ sign(x) (0 at x = 0).
+Tensor abs(const Tensor& x, CallSite where = std::source_location::current());
+/// min(max(x, lo), hi) elementwise. Backward: grad where lo < x < hi, else 0. Throws
+/// std::invalid_argument when lo > hi.
+Tensor clamp(const Tensor& x, double lo, double hi,
+             CallSite where = std::source_location::current());
+/// log Σ exp(x) along `axis` (negative counts from the end), computed stably as
+/// m + log Σ exp(x − m) with m the maximum. x [.., n, ..] → the shape without that axis
+/// (kept as 1 with `keepdim`). Backward: grad ⊙ softmax(x, axis). Throws
+/// std::out_of_range for an axis outside the rank (a 0-d tensor has none).
+Tensor logsumexp(const Tensor& x, std::int64_t axis, bool keepdim = false,
+                 CallSite where = std::source_location::current());
+/// exp(x − max) / Σ exp(x − max) along `axis`; result has x's shape. Backward:
+/// s ⊙ (grad − Σ(grad ⊙ s)) along the axis. Throws std::out_of_range for a bad axis.
+Tensor softmax(const Tensor& x, std::int64_t axis,
+               CallSite where = std::source_location::current());
+/// x − logsumexp(x, axis, keepdim) along `axis`, stable; result has x's shape. Backward:
+/// grad − softmax ⊙ Σ grad along the axis. Throws std::out_of_range for a bad axis.
+Tensor log_softmax(const Tensor& x, std::int64_t axis,
+                   CallSite where = std::source_location::current());
+/// Maximum along `axis`: x [.., n, ..] → the shape without the axis (kept as 1 with
+/// `keepdim`). Backward: the whole gradient goes to the first index holding the maximum.
+/// Throws std::out_of_range for a bad axis and std::invalid_argument for an empty axis.
+Tensor max(const Tensor& x, std::int64_t axis, bool keepdim = false,
+           CallSite where = std::source_location::current());
+/// Index of the maximum along `axis` (the first on ties), as a tensor of x's dtype with
+/// max's shape. Not differentiable: the result never requires grad. Same throws as max.
+Tensor argmax(const Tensor& x, std::int64_t axis, bool keepdim = false,
+              CallSite where = std::source_location::current());
+
+/// How a loss reduces its per-element values: their mean, their sum, or none (the
+/// per-element values in the input's shape, or [N] for cross_entropy).
+enum class Reduction { mean, sum, none };
+
+/// Per element max(x, 0) − x·t + log(1 + e^(−|x|)) (= −t·log σ(x) − (1 − t)·log(1 − σ(x)),
+/// stable for any x), reduced. `logits` and `targets` must have the same shape and dtype,
+/// else std::invalid_argument. Backward: grad_x = grad·(σ(x) − t), grad_t = −grad·x
+/// (divided by numel for mean).
+Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targets,
+                                        Reduction reduction = Reduction::mean,
+                                        CallSite where = std::source_location::current());
+/// −log_softmax(logits)[n, targets[n]] per row, reduced (mean over N by default).
+/// `logits` [N,C]; `targets` [N] holds class indices as floating-point values. Stable for
+/// large logits. Throws std::invalid_argument for other shapes, and for a target that is
+/// not an integer in [0, C) (naming the value, its position and C). Backward (logits
+/// only; targets get no gradient): (softmax(logits) − onehot(targets)) ⊙ grad / N for mean.
+Tensor cross_entropy(const Tensor& logits, const Tensor& targets,
+                     Reduction reduction = Reduction::mean,
+                     CallSite where = std::source_location::current());
+/// (o − y)² reduced: Reduction::mean is mse_loss(o, y); sum gives Σ(o − y)², none the
+/// elementwise squares in o's shape. Same shape contract as mse_loss. Backward:
+/// grad_o = grad·2(o − y) (/n for mean), grad_y its negative.
+Tensor mse_loss(const Tensor& o, const Tensor& y, Reduction reduction,
+                CallSite where = std::source_location::current());
+
 // ---- operators ---------------------------------------------------------------------
 
 inline Tensor operator+(const Tensor& a, const Tensor& b) {

@@ -1,0 +1,117 @@
+// max: maximum along one axis.
+//   forward : result = max x along the axis (NaN wins: a NaN along the axis is the maximum)
+//   backward: grad_x = reshape(grad_out, kept shape) ⊙ onehot, where onehot is 1 at the
+//             first index holding the maximum and 0 elsewhere (ties: the first index)
+//   saves   : the onehot mask, a constant without history (so ∂²/∂x² = 0)
+//   shapes  : x [.., n, ..] → the shape without the axis; with keepdim the axis stays as 1.
+//             axis may be negative; outside the rank → std::out_of_range; n = 0 →
+//             std::invalid_argument
+
+#include <cmath>
+
+#include "op_common.hpp"
+
+namespace nabla {
+namespace detail {
+std::vector<OpSample> axis_samples(Generator& g, Dtype d);      // ops/softmax.cpp
+std::vector<OpSample> axis_bad_samples(Generator& g, Dtype d);  // ops/softmax.cpp
+
+// For each position of x without `axis`, the index of the first maximum along the axis
+// (a NaN counts as the maximum). Throws for an empty axis.
+std::vector<std::int64_t> argmax_indices(const char* op, const Tensor& x, std::size_t axis) {
+  const Shape& shape = x.shape();
+  const std::int64_t n = shape[axis];
+  if (n == 0) {
+    throw std::invalid_argument(
+        fmt::format("nabla::{}: axis {} of x {} is empty: no maximum", op, axis, shape_str(shape)));
+  }
+  std::int64_t outer = 1, inner = 1;
+  for (std::size_t i = 0; i < axis; ++i) outer *= shape[i];
+  for (std::size_t i = axis + 1; i < shape.size(); ++i) inner *= shape[i];
+  std::vector<std::int64_t> idx(static_cast<std::size_t>(outer * inner), 0);
+  dispatch(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = data_ptr<T>(x);
+    for (std::int64_t i = 0; i < outer; ++i) {
+      for (std::int64_t j = 0; j < inner; ++j) {
+        const std::int64_t base = i * n * inner + j;
+        std::int64_t best = 0;
+        for (std::int64_t k = 1; k < n; ++k) {
+          const T b = p[base + best * inner];
+          if (std::isnan(b)) break;
+          const T v = p[base + k * inner];
+          if (std::isnan(v) || v > b) best = k;
+        }
+        idx[static_cast<std::size_t>(i * inner + j)] = best;
+      }
+    }
+  });
+  return idx;
+}
+}  // namespace detail
+
+namespace {
+struct MaxNode final : Node {
+  explicit MaxNode(Shape kept) : Node("max"), kept_(std::move(kept)) {}
+  Shape kept_;  // the result's shape with the axis kept as 1
+  std::vector<Tensor> backward(const Tensor& grad_out) override {
+    return {mul(reshape(grad_out, kept_), saved(0))};  // [..] = [.., 1, ..] ⊙ [..]
+  }
+};
+}  // namespace
+
+Tensor max(const Tensor& x, std::int64_t axis, bool keepdim, CallSite where) {
+  detail::CallSiteScope site(where);
+  detail::check_defined("max", x);
+  const auto a = static_cast<std::size_t>(normalize_axis(axis, x.dim(), "max"));
+  const auto idx = detail::argmax_indices("max", x, a);
+  const Shape& shape = x.shape();
+  const std::int64_t n = shape[a];
+  std::int64_t inner = 1;
+  for (std::size_t i = a + 1; i < shape.size(); ++i) inner *= shape[i];
+  Tensor result = detail::make_tensor(detail::reduced_shape(shape, {a}, keepdim), x.dtype());
+  detail::dispatch(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = detail::data_ptr<T>(x);
+    T* o = detail::data_ptr<T>(result);
+    for (std::size_t r = 0; r < idx.size(); ++r) {
+      const auto i = static_cast<std::int64_t>(r) / inner;
+      const auto j = static_cast<std::int64_t>(r) % inner;
+      o[r] = p[i * n * inner + idx[r] * inner + j];
+    }
+  });
+  if (auto node = record<MaxNode>(result, {x}, detail::reduced_shape(shape, {a}, true))) {
+    Tensor mask = detail::make_tensor(shape, x.dtype());
+    detail::dispatch(x.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      T* m = detail::data_ptr<T>(mask);
+      std::fill(m, m + x.numel(), T(0));
+      for (std::size_t r = 0; r < idx.size(); ++r) {
+        const auto i = static_cast<std::int64_t>(r) / inner;
+        const auto j = static_cast<std::int64_t>(r) % inner;
+        m[i * n * inner + idx[r] * inner + j] = T(1);
+      }
+    });
+    node->save(mask);
+  }
+  return result;
+}
+
+namespace detail {
+void register_max(OpRegistry& r) {
+  // standard normal samples: ties (where the gradient jumps) have probability 0
+  r.add({.name = "max",
+         .formula = "max along axis -1",
+         .arity = 1,
+         .fn = [](const std::vector<Tensor>& in) { return max(in[0], -1); },
+         .samples = axis_samples,
+         .bad_samples = axis_bad_samples});
+  r.add({.name = "max_keepdim",
+         .formula = "max along axis 0, keepdim",
+         .arity = 1,
+         .fn = [](const std::vector<Tensor>& in) { return max(in[0], 0, true); },
+         .samples = axis_samples,
+         .bad_samples = axis_bad_samples});
+}
+}  // namespace detail
+}  // namespace nabla

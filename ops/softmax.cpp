@@ -1,0 +1,109 @@
+// softmax: normalized exponentials along one axis.
+//   forward : result = exp(x − m) / Σ exp(x − m) along the axis, m the maximum along it
+//             (subtracting m keeps exp from overflowing; accumulated in double)
+//   backward: grad_x = s ⊙ (grad_out − Σ(grad_out ⊙ s))   (Σ along the axis, kept as 1)
+//   saves   : result s
+//   shapes  : any rank ≥ 1; result has x's shape. axis may be negative; outside the rank
+//             → std::out_of_range
+
+#include <cmath>
+
+#include "op_common.hpp"
+
+namespace nabla {
+namespace {
+struct SoftmaxNode final : Node {
+  explicit SoftmaxNode(std::int64_t axis) : Node("softmax"), axis_(axis) {}
+  std::int64_t axis_;
+  std::vector<Tensor> backward(const Tensor& grad_out) override {
+    const Tensor s = saved(0);
+    // [..] = [..] ⊙ ([..] − [.., 1, ..])
+    return {mul(s, sub(grad_out, sum(mul(grad_out, s), {axis_}, true)))};
+  }
+};
+
+// softmax (or log_softmax) of x along `axis` (normalized) as a new tensor.
+Tensor softmax_kernel(const Tensor& x, std::size_t axis, bool log) {
+  const Shape& shape = x.shape();
+  std::int64_t outer = 1, inner = 1;
+  for (std::size_t i = 0; i < axis; ++i) outer *= shape[i];
+  for (std::size_t i = axis + 1; i < shape.size(); ++i) inner *= shape[i];
+  const std::int64_t n = shape[axis];
+  Tensor out = detail::make_tensor(shape, x.dtype());
+  detail::dispatch(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = detail::data_ptr<T>(x);
+    T* o = detail::data_ptr<T>(out);
+    for (std::int64_t a = 0; a < outer; ++a) {
+      for (std::int64_t b = 0; b < inner; ++b) {
+        const std::int64_t base = a * n * inner + b;
+        double m = -INFINITY;
+        for (std::int64_t k = 0; k < n; ++k)
+          m = std::fmax(m, static_cast<double>(p[base + k * inner]));
+        if (std::isinf(m)) m = 0.0;  // all −inf (or an inf): no shift, IEEE decides
+        double z = 0.0;
+        for (std::int64_t k = 0; k < n; ++k)
+          z += std::exp(static_cast<double>(p[base + k * inner]) - m);
+        const double lz = std::log(z);
+        for (std::int64_t k = 0; k < n; ++k) {
+          const double v = static_cast<double>(p[base + k * inner]) - m;
+          o[base + k * inner] = static_cast<T>(log ? v - lz : std::exp(v) / z);
+        }
+      }
+    }
+  });
+  return out;
+}
+}  // namespace
+
+namespace detail {
+Tensor softmax_forward(const Tensor& x, std::size_t axis, bool log) {
+  return softmax_kernel(x, axis, log);
+}
+}  // namespace detail
+
+Tensor softmax(const Tensor& x, std::int64_t axis, CallSite where) {
+  detail::CallSiteScope site(where);
+  detail::check_defined("softmax", x);
+  const auto a = normalize_axis(axis, x.dim(), "softmax");
+  Tensor result = softmax_kernel(x, static_cast<std::size_t>(a), false);
+  if (auto node = record<SoftmaxNode>(result, {x}, a)) node->save_result(result);
+  return result;
+}
+
+namespace detail {
+std::vector<OpSample> axis_samples(Generator& g, Dtype d) {
+  return {{"matrix [3,4]", {sample_tensor({3, 4}, g, d)}},
+          {"vector [5]", {sample_tensor({5}, g, d)}},
+          {"rank 3 [2,3,4]", {sample_tensor({2, 3, 4}, g, d)}},
+          {"unit axis [3,1]", {sample_tensor({3, 1}, g, d)}}};
+}
+
+// Without the unit axis: along an axis of extent 1, softmax is constantly 1 (log_softmax 0),
+// so there would be no derivative to check.
+std::vector<OpSample> softmax_samples(Generator& g, Dtype d) {
+  auto samples = axis_samples(g, d);
+  samples.pop_back();
+  return samples;
+}
+
+std::vector<OpSample> axis_bad_samples(Generator& g, Dtype d) {
+  return {{"scalar [] has no axis", {sample_tensor({}, g, d)}}};
+}
+
+void register_softmax(OpRegistry& r) {
+  r.add({.name = "softmax",
+         .formula = "exp(x) / sum(exp(x)) along axis -1",
+         .arity = 1,
+         .fn = [](const std::vector<Tensor>& in) { return softmax(in[0], -1); },
+         .samples = softmax_samples,
+         .bad_samples = axis_bad_samples});
+  r.add({.name = "softmax_axis0",
+         .formula = "exp(x) / sum(exp(x)) along axis 0",
+         .arity = 1,
+         .fn = [](const std::vector<Tensor>& in) { return softmax(in[0], 0); },
+         .samples = axis_samples,
+         .bad_samples = axis_bad_samples});
+}
+}  // namespace detail
+}  // namespace nabla
