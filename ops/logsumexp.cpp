@@ -34,10 +34,7 @@ Tensor logsumexp(const Tensor& x, std::int64_t axis, bool keepdim, CallSite wher
   detail::check_defined("logsumexp", x);
   const auto a = static_cast<std::size_t>(normalize_axis(axis, x.dim(), "logsumexp"));
   const Shape& shape = x.shape();
-  std::int64_t outer = 1, inner = 1;
-  for (std::size_t i = 0; i < a; ++i) outer *= shape[i];
-  for (std::size_t i = a + 1; i < shape.size(); ++i) inner *= shape[i];
-  const std::int64_t n = shape[a];
+  const auto [outer, n, inner] = detail::split_at_axis(shape, a);
   Tensor result = detail::make_tensor(detail::reduced_shape(shape, {a}, keepdim), x.dtype());
   detail::dispatch(x.dtype(), [&](auto tag) {
     using T = decltype(tag);

@@ -25,9 +25,7 @@ std::vector<std::int64_t> argmax_indices(const char* op, const Tensor& x, std::s
     throw std::invalid_argument(
         fmt::format("nabla::{}: axis {} of x {} is empty: no maximum", op, axis, shape_str(shape)));
   }
-  std::int64_t outer = 1, inner = 1;
-  for (std::size_t i = 0; i < axis; ++i) outer *= shape[i];
-  for (std::size_t i = axis + 1; i < shape.size(); ++i) inner *= shape[i];
+  [[maybe_unused]] const auto [outer, n_along, inner] = split_at_axis(shape, axis);
   std::vector<std::int64_t> idx(static_cast<std::size_t>(outer * inner), 0);
   dispatch(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -66,9 +64,7 @@ Tensor max(const Tensor& x, std::int64_t axis, bool keepdim, CallSite where) {
   const auto a = static_cast<std::size_t>(normalize_axis(axis, x.dim(), "max"));
   const auto idx = detail::argmax_indices("max", x, a);
   const Shape& shape = x.shape();
-  const std::int64_t n = shape[a];
-  std::int64_t inner = 1;
-  for (std::size_t i = a + 1; i < shape.size(); ++i) inner *= shape[i];
+  [[maybe_unused]] const auto [outer, n, inner] = detail::split_at_axis(shape, a);
   Tensor result = detail::make_tensor(detail::reduced_shape(shape, {a}, keepdim), x.dtype());
   detail::dispatch(x.dtype(), [&](auto tag) {
     using T = decltype(tag);

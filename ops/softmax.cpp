@@ -25,10 +25,7 @@ struct SoftmaxNode final : Node {
 // softmax (or log_softmax) of x along `axis` (normalized) as a new tensor.
 Tensor softmax_kernel(const Tensor& x, std::size_t axis, bool log) {
   const Shape& shape = x.shape();
-  std::int64_t outer = 1, inner = 1;
-  for (std::size_t i = 0; i < axis; ++i) outer *= shape[i];
-  for (std::size_t i = axis + 1; i < shape.size(); ++i) inner *= shape[i];
-  const std::int64_t n = shape[axis];
+  const auto [outer, n, inner] = detail::split_at_axis(shape, axis);
   Tensor out = detail::make_tensor(shape, x.dtype());
   detail::dispatch(x.dtype(), [&](auto tag) {
     using T = decltype(tag);

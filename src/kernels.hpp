@@ -36,6 +36,19 @@ auto nd(const Tensor& t) {
   return xt::adapt(data_ptr<T>(t), n, xt::no_ownership(), xshape(t.shape()));
 }
 
+/// A row-major shape seen around one axis: `outer` blocks before it, `n` entries along it,
+/// `inner` contiguous values after it; element (i, k, j) is at (i·n + k)·inner + j.
+struct AxisSplit {
+  std::int64_t outer = 1, n = 1, inner = 1;
+};
+inline AxisSplit split_at_axis(const Shape& shape, std::size_t axis) {
+  AxisSplit s;
+  for (std::size_t i = 0; i < axis; ++i) s.outer *= shape[i];
+  s.n = shape[axis];
+  for (std::size_t i = axis + 1; i < shape.size(); ++i) s.inner *= shape[i];
+  return s;
+}
+
 /// `n` values of `t` from flat index `start`, as a 1-d adaptor (no copy).
 template <class T>
 auto flat_range(const Tensor& t, std::int64_t start, std::int64_t n) {
@@ -87,7 +100,8 @@ Tensor binary_kernel(const char* op, const Tensor& a, const Tensor& b, F&& f) {
       xt::noalias(o) = f(flat<T>(a), xt::xscalar<T>(*data_ptr<T>(b)));
     } else if (a.numel() == 1 && b.shape() == shape) {
       xt::noalias(o) = f(xt::xscalar<T>(*data_ptr<T>(a)), flat<T>(b));
-    } else if (const std::int64_t inner = row_broadcast(b, shape); inner > 0 && a.shape() == shape) {
+    } else if (const std::int64_t inner = row_broadcast(b, shape);
+               inner > 0 && a.shape() == shape) {
       // b repeats along the leading axes (a bias over rows): one flat pass per row.
       for (std::int64_t r = 0; r < out.numel() / inner; ++r) {
         auto orow = flat_range<T>(out, r * inner, inner);
