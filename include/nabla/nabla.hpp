@@ -8,6 +8,7 @@
 #include "nabla/format.hpp"
 #include "nabla/gradcheck.hpp"
 #include "nabla/graph.hpp"
+#include "nabla/nn.hpp"
 #include "nabla/ops.hpp"
 #include "nabla/optim.hpp"
 #include "nabla/registry.hpp"
