@@ -4,6 +4,7 @@
 /// with fmt, xtensor interoperability and the op registry.
 
 #include "nabla/autograd.hpp"
+#include "nabla/data.hpp"
 #include "nabla/dtype.hpp"
 #include "nabla/format.hpp"
 #include "nabla/gradcheck.hpp"
