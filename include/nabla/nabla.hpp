@@ -4,11 +4,13 @@
 /// with fmt, xtensor interoperability, the op registry, optimizers and saving/loading.
 
 #include "nabla/autograd.hpp"
+#include "nabla/data.hpp"
 #include "nabla/dtype.hpp"
 #include "nabla/format.hpp"
 #include "nabla/gradcheck.hpp"
 #include "nabla/graph.hpp"
 #include "nabla/io.hpp"
+#include "nabla/nn.hpp"
 #include "nabla/ops.hpp"
 #include "nabla/optim.hpp"
 #include "nabla/registry.hpp"
