@@ -6,6 +6,9 @@ NABLA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # Debian packages every build needs.
 NABLA_BUILD_PACKAGES=(cmake g++ make libopenblas-dev libxtensor-dev libxsimd-dev
   libxtensor-blas-dev libgtest-dev libgmock-dev libfmt-dev zlib1g-dev nlohmann-json3-dev)
+# Debian packages the test suite needs on top: Debian's python3 with numpy reads a file
+# nabla saved (Interop.NumpyReadsTheSafetensorsSample).
+NABLA_TEST_PACKAGES=(python3-numpy)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
