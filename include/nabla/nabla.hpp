@@ -1,7 +1,8 @@
 #pragma once
 /// \file nabla.hpp
 /// Everything a user of nabla needs: tensors, ops, autograd, gradient checks, printing
-/// with fmt, xtensor interoperability, the op registry, optimizers and saving/loading.
+/// with fmt, xtensor interoperability, the op registry, models (nn, optim), data loading
+/// and saving/loading (io).
 
 #include "nabla/autograd.hpp"
 #include "nabla/data.hpp"
