@@ -86,7 +86,8 @@ struct Figure {
   std::vector<Series> series{};
   std::vector<Label> labels{};
 
-  /// Adds a series and returns it, for further styling.
+  /// Adds a series and returns it, for further styling (the reference is valid until the
+  /// next series is added).
   Series& add(Series s) {
     series.push_back(std::move(s));
     return series.back();
