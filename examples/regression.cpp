@@ -7,7 +7,8 @@
 // A network with one input, two hidden layers of 32 tanh units and one linear output
 // (1-32-32-1) learns to predict y from x by minimizing the mean squared error (MSE) over
 // shuffled mini-batches of 32 points with Adam. It never sees f itself: the noise makes
-// its targets wrong by 0.1 on average, and a good fit averages the noise away. So:
+// its targets wrong by about 0.1 (its standard deviation), and a good fit averages the
+// noise away. So:
 //
 // - the train MSE, against the noisy targets, cannot drop much below the noise variance
 //   0.01 (it would only by memorizing the noise: overfitting);
@@ -21,6 +22,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <numbers>
@@ -119,7 +121,7 @@ int main(int argc, char** argv) {
       optimizer.step();
     }
     schedule.step();
-    if (epoch == 1 || epoch % (epochs / 10) == 0) {
+    if (epoch == 1 || epoch % std::max(1, epochs / 10) == 0) {
       fmt::print("epoch {:>4}  train MSE {:.5f}  test MSE {:.5f}\n", epoch, mse(X_train, y_train),
                  mse(X_test, y_test));
     }
@@ -139,7 +141,7 @@ int main(int argc, char** argv) {
   plot::Figure fig{.title = "1-32-32-1 tanh network fitted to noisy samples of sin(2πx)·exp(−x²)",
                    .xlabel = "x",
                    .ylabel = "y",
-                   .legend = "top right"};
+                   .legend = "bottom right"};
   fig.points("training samples (noise σ = 0.1)", xs, ys).color = "#9e9e9e";
   fig.line("true curve f(x)", grid, truth).color = "#1a1a1a";
   fig.line(fmt::format("network (test MSE {:.4f})", test_mse), grid, fitted).color = "#d62728";

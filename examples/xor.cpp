@@ -22,6 +22,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -66,7 +67,7 @@ int main(int argc, char** argv) {
     const nabla::Tensor loss = nabla::squared_loss(model(X), y);  // ½·Σ(o − y)²
     loss.backward();                                              // ∂loss/∂w for all 9 weights
     optimizer.step();                                             // w ← w − lr·∂loss/∂w
-    if (step == 1 || step % (steps / 10) == 0) {
+    if (step == 1 || step % std::max(1, steps / 10) == 0) {
       fmt::print("step {:>5}  loss {:.6f}\n", step, loss.item<double>());
     }
   }
