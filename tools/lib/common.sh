@@ -7,6 +7,9 @@ NABLA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 NABLA_BUILD_PACKAGES=(cmake g++ make libopenblas-dev libxtensor-dev libxsimd-dev
   libxtensor-blas-dev libgtest-dev libgmock-dev libfmt-dev zlib1g-dev)
 
+# Debian packages the examples need to draw their pictures (examples/common/plot.hpp).
+NABLA_EXAMPLE_PACKAGES=(gnuplot-nox)
+
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # ensure_packages PKG...: installs, with apt-get, the packages that are not installed yet.
