@@ -10,6 +10,9 @@ NABLA_BUILD_PACKAGES=(cmake g++ make libopenblas-dev libxtensor-dev libxsimd-dev
 # nabla saved (Interop.NumpyReadsTheSafetensorsSample).
 NABLA_TEST_PACKAGES=(python3-numpy)
 
+# Debian packages the examples need to draw their pictures (examples/common/plot.hpp).
+NABLA_EXAMPLE_PACKAGES=(gnuplot-nox)
+
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # ensure_packages PKG...: installs, with apt-get, the packages that are not installed yet.
