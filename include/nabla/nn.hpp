@@ -7,11 +7,12 @@
 /// Everything here uses only the public Tensor and op API. A model of your own is a Module
 /// that registers its parameters and submodules and overrides forward():
 ///
-///     struct Net : nabla::nn::Module {
+///     namespace nn = nabla::nn;
+///     struct Net : nn::Module {
 ///       Net() : Module("Net") {}
-///       std::shared_ptr<nabla::nn::Linear> fc1 = register_module("fc1", nabla::nn::Linear(784,
-///       128)); std::shared_ptr<nabla::nn::Linear> fc2 = register_module("fc2",
-///       nabla::nn::Linear(128, 10)); nabla::Tensor forward(const nabla::Tensor& x) override {
+///       std::shared_ptr<nn::Linear> fc1 = register_module("fc1", nn::Linear(784, 128));
+///       std::shared_ptr<nn::Linear> fc2 = register_module("fc2", nn::Linear(128, 10));
+///       nabla::Tensor forward(const nabla::Tensor& x) override {
 ///         return (*fc2)(nabla::relu((*fc1)(x)));
 ///       }
 ///     };
@@ -118,19 +119,22 @@ class Module {
   /// The parameter registered as `name` (for modules' accessors).
   const Tensor& parameter(const std::string& name) const;
 
+  // (clang-format 14 mangles requires-clauses.)
+  // clang-format off
   /// Registers `module` as a submodule called `name` and returns it; same name rules.
   template <class M>
-  requires std::derived_from<M, Module> std::shared_ptr<M> register_module(
-      const std::string& name, std::shared_ptr<M> module) {
+    requires std::derived_from<M, Module>
+  std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> module) {
     add_child(name, module);
     return module;
   }
   /// Registers a module given by value (moved into shared ownership).
   template <class M>
-  requires std::derived_from<std::decay_t<M>, Module> &&(!std::is_lvalue_reference_v<M>)
-      std::shared_ptr<std::decay_t<M>> register_module(const std::string& name, M&& module) {
+    requires std::derived_from<std::decay_t<M>, Module> && (!std::is_lvalue_reference_v<M>)
+  std::shared_ptr<std::decay_t<M>> register_module(const std::string& name, M&& module) {
     return register_module(name, std::make_shared<std::decay_t<M>>(std::move(module)));
   }
+  // clang-format on
 
  private:
   void add_child(const std::string& name, std::shared_ptr<Module> module);
@@ -188,21 +192,23 @@ class Linear : public Module {
 class Sequential : public Module {
  public:
   Sequential() : Module("Sequential") {}
+  // (clang-format 14 mangles requires-clauses.)
+  // clang-format off
   /// Sequential(Linear(2, 2), Sigmoid(), ...): each module moved in.
   template <class... Ms>
-  requires(sizeof...(Ms) > 0 && (std::derived_from<std::decay_t<Ms>, Module> &&
-                                 ...)) explicit Sequential(Ms&&... modules)
-      : Module("Sequential") {
+    requires(sizeof...(Ms) > 0 && (std::derived_from<std::decay_t<Ms>, Module> && ...))
+  explicit Sequential(Ms&&... modules) : Module("Sequential") {
     (push_back(std::make_shared<std::decay_t<Ms>>(std::forward<Ms>(modules))), ...);
   }
   /// Appends a module (shared: the caller may keep a handle to it).
   void push_back(std::shared_ptr<Module> module);
   /// Appends a module given by value.
   template <class M>
-  requires std::derived_from<std::decay_t<M>, Module> &&
-      (!std::is_lvalue_reference_v<M>)void push_back(M&& module) {
+    requires std::derived_from<std::decay_t<M>, Module> && (!std::is_lvalue_reference_v<M>)
+  void push_back(M&& module) {
     push_back(std::make_shared<std::decay_t<M>>(std::move(module)));
   }
+  // clang-format on
   /// Runs every module in order. Throws std::logic_error when empty.
   Tensor forward(const Tensor& x) override;
   std::size_t size() const noexcept { return named_children().size(); }
