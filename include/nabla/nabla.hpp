@@ -4,10 +4,12 @@
 /// with fmt, xtensor interoperability and the op registry.
 
 #include "nabla/autograd.hpp"
+#include "nabla/data.hpp"
 #include "nabla/dtype.hpp"
 #include "nabla/format.hpp"
 #include "nabla/gradcheck.hpp"
 #include "nabla/graph.hpp"
+#include "nabla/nn.hpp"
 #include "nabla/ops.hpp"
 #include "nabla/optim.hpp"
 #include "nabla/registry.hpp"

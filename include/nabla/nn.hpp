@@ -9,9 +9,9 @@
 ///
 ///     struct Net : nabla::nn::Module {
 ///       Net() : Module("Net") {}
-///       std::shared_ptr<nabla::nn::Linear> fc1 = register_module("fc1", nabla::nn::Linear(784, 128));
-///       std::shared_ptr<nabla::nn::Linear> fc2 = register_module("fc2", nabla::nn::Linear(128, 10));
-///       nabla::Tensor forward(const nabla::Tensor& x) override {
+///       std::shared_ptr<nabla::nn::Linear> fc1 = register_module("fc1", nabla::nn::Linear(784,
+///       128)); std::shared_ptr<nabla::nn::Linear> fc2 = register_module("fc2",
+///       nabla::nn::Linear(128, 10)); nabla::Tensor forward(const nabla::Tensor& x) override {
 ///         return (*fc2)(nabla::relu((*fc1)(x)));
 ///       }
 ///     };
@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -67,6 +68,8 @@ class Module {
   /// (the handles themselves: an optimizer built from them updates the module).
   std::vector<Tensor> parameters() const;
   /// (qualified name, parameter) pairs: own parameters first, then each submodule's.
+  /// Also gives each parameter its qualified name as display name (Tensor::name(), shown
+  /// by to_dot), unless the user named it.
   NamedTensors named_parameters() const;
   /// Total number of scalar parameters.
   std::int64_t num_parameters() const;
@@ -115,15 +118,15 @@ class Module {
 
   /// Registers `module` as a submodule called `name` and returns it; same name rules.
   template <class M>
-    requires std::derived_from<M, Module>
-  std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> module) {
+  requires std::derived_from<M, Module> std::shared_ptr<M> register_module(
+      const std::string& name, std::shared_ptr<M> module) {
     add_child(name, module);
     return module;
   }
   /// Registers a module given by value (moved into shared ownership).
   template <class M>
-    requires std::derived_from<std::decay_t<M>, Module> && (!std::is_lvalue_reference_v<M>)
-  std::shared_ptr<std::decay_t<M>> register_module(const std::string& name, M&& module) {
+  requires std::derived_from<std::decay_t<M>, Module> &&(!std::is_lvalue_reference_v<M>)
+      std::shared_ptr<std::decay_t<M>> register_module(const std::string& name, M&& module) {
     return register_module(name, std::make_shared<std::decay_t<M>>(std::move(module)));
   }
 
@@ -185,16 +188,17 @@ class Sequential : public Module {
   Sequential() : Module("Sequential") {}
   /// Sequential(Linear(2, 2), Sigmoid(), ...): each module moved in.
   template <class... Ms>
-    requires(sizeof...(Ms) > 0 && (std::derived_from<std::decay_t<Ms>, Module> && ...))
-  explicit Sequential(Ms&&... modules) : Module("Sequential") {
+  requires(sizeof...(Ms) > 0 && (std::derived_from<std::decay_t<Ms>, Module> &&
+                                 ...)) explicit Sequential(Ms&&... modules)
+      : Module("Sequential") {
     (push_back(std::make_shared<std::decay_t<Ms>>(std::forward<Ms>(modules))), ...);
   }
   /// Appends a module (shared: the caller may keep a handle to it).
   void push_back(std::shared_ptr<Module> module);
   /// Appends a module given by value.
   template <class M>
-    requires std::derived_from<std::decay_t<M>, Module> && (!std::is_lvalue_reference_v<M>)
-  void push_back(M&& module) {
+  requires std::derived_from<std::decay_t<M>, Module> &&
+      (!std::is_lvalue_reference_v<M>)void push_back(M&& module) {
     push_back(std::make_shared<std::decay_t<M>>(std::move(module)));
   }
   /// Runs every module in order. Throws std::logic_error when empty.
@@ -333,8 +337,8 @@ enum class FanMode { fan_in, fan_out };
 enum class Nonlinearity { linear, sigmoid, tanh, relu, leaky_relu };
 
 /// PyTorch's calculate_gain: 1 for linear and sigmoid, 5/3 for tanh, √2 for relu,
-/// √(2 / (1 + a²)) for leaky_relu with negative slope `a`.
-double calculate_gain(Nonlinearity nonlinearity, double a = 0.0);
+/// √(2 / (1 + a²)) for leaky_relu with negative slope a = `param` (0.01 when not given).
+double calculate_gain(Nonlinearity nonlinearity, std::optional<double> param = std::nullopt);
 /// (fan_in, fan_out) of a tensor of rank ≥ 2. Throws std::invalid_argument for rank < 2.
 std::pair<std::int64_t, std::int64_t> fans(const Tensor& t);
 
