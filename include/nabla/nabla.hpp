@@ -1,7 +1,7 @@
 #pragma once
 /// \file nabla.hpp
 /// Everything a user of nabla needs: tensors, ops, autograd, gradient checks, printing
-/// with fmt, xtensor interoperability and the op registry.
+/// with fmt, xtensor interoperability, the op registry, optimizers and saving/loading.
 
 #include "nabla/autograd.hpp"
 #include "nabla/data.hpp"
@@ -9,6 +9,7 @@
 #include "nabla/format.hpp"
 #include "nabla/gradcheck.hpp"
 #include "nabla/graph.hpp"
+#include "nabla/io.hpp"
 #include "nabla/nn.hpp"
 #include "nabla/ops.hpp"
 #include "nabla/optim.hpp"

@@ -52,6 +52,9 @@ class Optimizer {
   void set_lr(double lr);
   /// The parameters, in the order given at construction.
   const std::vector<Tensor>& params() const noexcept { return params_; }
+  /// The algorithm's name: "SGD", "Adam", "AdamW" (what error messages and nabla::save
+  /// call it).
+  const std::string& name() const noexcept { return name_; }
 
   /// A copy of the optimizer state, for serialization: for each parameter i, in order,
   /// "param.<i>.step" then the algorithm's buffers ("param.<i>.momentum_buffer" for SGD

@@ -5,7 +5,7 @@ NABLA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 # Debian packages every build needs.
 NABLA_BUILD_PACKAGES=(cmake g++ make libopenblas-dev libxtensor-dev libxsimd-dev
-  libxtensor-blas-dev libgtest-dev libgmock-dev libfmt-dev zlib1g-dev)
+  libxtensor-blas-dev libgtest-dev libgmock-dev libfmt-dev zlib1g-dev nlohmann-json3-dev)
 
 # Debian packages the examples need to draw their pictures (examples/common/plot.hpp).
 NABLA_EXAMPLE_PACKAGES=(gnuplot-nox)
