@@ -91,8 +91,8 @@ class Cli {
 
   /// The usage text: a line of syntax, the description and one line per option.
   std::string usage() const {
-    std::string text = fmt::format("usage: {} [options]\n\n{}\n\noptions:\n", program_,
-                                   description_);
+    std::string text =
+        fmt::format("usage: {} [options]\n\n{}\n\noptions:\n", program_, description_);
     for (const Entry& e : entries_) {
       const std::string left =
           e.value_name.empty() ? "--" + e.name : fmt::format("--{} {}", e.name, e.value_name);
