@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -25,6 +26,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nabla/data.hpp>
@@ -132,6 +134,27 @@ double reconstruction_mse(nn::Module& model, const Tensor& images) {
   return sum / static_cast<double>(images.numel());
 }
 
+// Draws the first test picture of each class, in class order, above its reconstruction.
+void draw_reconstructions(nn::Module& model, const Tensor& images, const Tensor& labels,
+                          const std::string& path) {
+  nabla::NoGradGuard no_grad;
+  model.eval();
+  const std::vector<double> classes = labels.to_vector();
+  plot::ImageGrid grid{.title = "Fashion-MNIST test pictures and their reconstructions",
+                       .rows = {{}, {}},
+                       .row_labels = {"original", "reconstructed"}};
+  for (double c = 0; c < 10; ++c) {
+    const auto i = static_cast<std::size_t>(std::ranges::find(classes, c) - classes.begin());
+    if (i == classes.size()) continue;
+    std::vector<double> pixels = picture(images, i);
+    const Tensor reconstruction = model(nabla::tensor(pixels, {1, kPixels}));
+    grid.rows[0].push_back({28, 28, std::move(pixels)});
+    grid.rows[1].push_back({28, 28, reconstruction.to_vector()});
+  }
+  model.train();
+  plot::try_save_png(grid, path);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -189,36 +212,7 @@ int main(int argc, char** argv) {
 
     fmt::print("\n{}\n{} parameters\n", nn::to_string(model), model.num_parameters());
 
-    if (!opt.out.empty()) {
-      // The first test picture of each class, in class order, above its reconstruction.
-      const std::vector<double> labels = test_labels.to_vector();
-      std::vector<double> chosen;
-      for (int c = 0; c < 10; ++c) {
-        for (std::size_t i = 0; i < labels.size(); ++i) {
-          if (labels[i] == c) {
-            const std::vector<double> pixels = picture(test_images, i);
-            chosen.insert(chosen.end(), pixels.begin(), pixels.end());
-            break;
-          }
-        }
-      }
-      const auto count = static_cast<std::int64_t>(chosen.size()) / kPixels;
-      const Tensor originals = nabla::tensor(chosen, {count, kPixels});
-      Tensor reconstructions;
-      {
-        nabla::NoGradGuard no_grad;
-        model.eval();
-        reconstructions = model(originals);
-      }
-      plot::ImageGrid grid{.title = "Fashion-MNIST test pictures and their reconstructions",
-                           .row_labels = {"original", "reconstructed"}};
-      grid.rows.resize(2);
-      for (std::size_t i = 0; i < static_cast<std::size_t>(count); ++i) {
-        grid.rows[0].push_back({28, 28, picture(originals, i)});
-        grid.rows[1].push_back({28, 28, picture(reconstructions, i)});
-      }
-      plot::try_save_png(grid, opt.out);
-    }
+    if (!opt.out.empty()) draw_reconstructions(model, test_images, test_labels, opt.out);
     fmt::print("\ntest reconstruction mse: {:.5f}\n", reconstruction_mse(model, test_images));
   } catch (const std::exception& e) {
     fmt::print(stderr, "autoencoder: error: {}\n", e.what());
