@@ -7,8 +7,9 @@ NABLA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 NABLA_BUILD_PACKAGES=(cmake g++ make libopenblas-dev libxtensor-dev libxsimd-dev
   libxtensor-blas-dev libgtest-dev libgmock-dev libfmt-dev zlib1g-dev nlohmann-json3-dev)
 
-# Debian packages the examples need to draw their pictures (examples/common/plot.hpp).
-NABLA_EXAMPLE_PACKAGES=(gnuplot-nox)
+# Debian packages the examples need: gnuplot draws their pictures (examples/common/plot.hpp),
+# dataset-fashion-mnist holds the data of fashion_mnist and autoencoder.
+NABLA_EXAMPLE_PACKAGES=(gnuplot-nox dataset-fashion-mnist)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
