@@ -139,11 +139,7 @@ void Module::zero_grad() {
 
 Module& Module::to(Dtype dtype) {
   for (auto& [name, t] : params_) {
-    if (t.dtype() == dtype) continue;
-    Tensor converted = t.detach().to(dtype);
-    converted.requires_grad_(t.requires_grad());
-    if (!t.name().empty()) converted.set_name(t.name());
-    t = converted;
+    if (t.dtype() != dtype) t.set_data(t.detach().to(dtype));
   }
   for (auto& [name, child] : children_) child->to(dtype);
   return *this;

@@ -382,6 +382,26 @@ Tensor& Tensor::copy_(const Tensor& other) {
   return *this;
 }
 
+Tensor& Tensor::set_data(const Tensor& other) {
+  check_defined("set_data");
+  detail::check_defined("Tensor::set_data", other, "other");
+  if (!is_leaf()) {
+    throw std::logic_error(
+        "nabla::Tensor::set_data: only a leaf can take new data; this tensor was produced by "
+        "an op");
+  }
+  const bool same_layout = other.shape() == shape() && other.dtype() == dtype();
+  const std::uint64_t old_version = impl_->storage->version;
+  impl_->shape = other.shape();
+  impl_->numel = other.numel();
+  impl_->dtype = other.dtype();
+  impl_->storage = other.impl()->storage;
+  // A graph that saved this tensor must see a change, whatever the new storage's count.
+  impl_->storage->version = std::max(impl_->storage->version, old_version) + 1;
+  if (!same_layout && impl_->meta) impl_->meta->grad = Tensor();
+  return *this;
+}
+
 Tensor Tensor::reshape(const Shape& s) const {
   return nabla::reshape(*this, s);
 }

@@ -80,10 +80,14 @@ struct Figure {
   bool log_y = false;             ///< logarithmic y1 axis (loss curves)
   std::optional<std::pair<double, double>> xrange{}, yrange{}, y2range{};  ///< default: automatic
   std::string legend = "top right";  ///< gnuplot's `set key` position, e.g. "bottom left"
+  /// Extra room above the data, as a fraction of the y1 range, so that a legend at the top
+  /// does not hide the data (autoscaled ranges only).
+  double headroom = 0.0;
   std::vector<Series> series{};
   std::vector<Label> labels{};
 
-  /// Adds a series and returns it, for further styling.
+  /// Adds a series and returns it, for further styling (the reference is valid until the
+  /// next series is added).
   Series& add(Series s) {
     series.push_back(std::move(s));
     return series.back();
@@ -235,6 +239,7 @@ inline std::string gnuplot_script(const Figure& fig, const std::string& png_path
   range("x", fig.xrange);
   range("y", fig.yrange);
   range("y2", fig.y2range);
+  if (fig.headroom > 0) gp << "set offsets 0, 0, graph " << detail::number(fig.headroom) << ", 0\n";
   gp << "set grid lc rgb '#dddddd'\n";
   gp << "set key " << fig.legend << " box opaque\n";
   for (const Label& l : fig.labels) {

@@ -89,8 +89,10 @@ class Module {
   /// set_to_none).
   void zero_grad();
 
-  /// Converts every parameter to `dtype`, keeping names and requires_grad. The parameters
-  /// become new tensors: build optimizers after calling to(), as in PyTorch.
+  /// Converts every parameter to `dtype` in place (Tensor::set_data): handles kept from
+  /// register_parameter stay valid, names and requires_grad are kept, gradients cleared.
+  /// An optimizer built before keeps state of the old dtype: build optimizers after to(),
+  /// as in PyTorch.
   Module& to(Dtype dtype);
 
   /// The parameters by name, detached (sharing storage, not tracked by autograd): what
@@ -113,7 +115,7 @@ class Module {
   /// marks it as requiring gradients and returns it. Throws std::invalid_argument for an
   /// undefined or non-leaf tensor, an empty or dotted name, or a name already taken.
   Tensor register_parameter(const std::string& name, Tensor tensor);
-  /// The parameter registered as `name` (for modules' accessors, after to() replaced it).
+  /// The parameter registered as `name` (for modules' accessors).
   const Tensor& parameter(const std::string& name) const;
 
   /// Registers `module` as a submodule called `name` and returns it; same name rules.

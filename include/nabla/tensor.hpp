@@ -161,6 +161,13 @@ class Tensor {
   Tensor& mul_(double factor);
   /// Copies other's values (broadcasting, converting dtype) into this tensor.
   Tensor& copy_(const Tensor& other);
+  /// Makes this leaf hold `other`'s values, shape and dtype (sharing other's storage)
+  /// while staying the same tensor: every handle to it, its requires_grad and its name are
+  /// kept (PyTorch's `p.data = other`). Module::to uses it, so a handle a model kept from
+  /// register_parameter stays valid. Clears the gradient when shape or dtype change; a
+  /// graph that saved this tensor fails at backward, as after any in-place change.
+  /// Throws std::logic_error for a non-leaf, std::invalid_argument for undefined `other`.
+  Tensor& set_data(const Tensor& other);
 
   // ---- method spellings of common ops ----------------------------------------------
   Tensor reshape(const Shape& shape) const;
