@@ -10,8 +10,9 @@ NABLA_BUILD_PACKAGES=(cmake g++ make libopenblas-dev libxtensor-dev libxsimd-dev
 # nabla saved (Interop.NumpyReadsTheSafetensorsSample).
 NABLA_TEST_PACKAGES=(python3-numpy)
 
-# Debian packages the examples need to draw their pictures (examples/common/plot.hpp).
-NABLA_EXAMPLE_PACKAGES=(gnuplot-nox)
+# Debian packages the examples need: gnuplot draws their pictures (examples/common/plot.hpp),
+# dataset-fashion-mnist holds the data of fashion_mnist and autoencoder.
+NABLA_EXAMPLE_PACKAGES=(gnuplot-nox dataset-fashion-mnist)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -1,0 +1,301 @@
+// Fashion-MNIST: a multilayer perceptron learns to tell ten kinds of clothing apart.
+//
+// The data set holds 70,000 grayscale pictures of 28×28 pixels (60,000 to train on,
+// 10,000 to test with), each labelled with one of ten classes. The model is
+//
+//     Flatten → Linear(784, 256) → ReLU → Linear(256, 128) → ReLU → Linear(128, 10)
+//
+// trained with the cross-entropy loss by Adam (learning rate 2e-3, annealed along a cosine
+// to 0 over all the steps) on shuffled mini-batches of 64. Five passes over the training
+// set take it to about 88.5% accuracy on the test set.
+//
+// It prints a progress bar per epoch, the train loss and test accuracy after each, then
+// the confusion matrix and the model; saves the trained parameters (a safetensors file)
+// and plots the learning curves. The last line is `test accuracy: <fraction>`.
+//
+// The data comes from the Debian package dataset-fashion-mnist.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nabla/data.hpp>
+#include <nabla/io.hpp>
+#include <nabla/nabla.hpp>
+#include <nabla/nn.hpp>
+#include <nabla/optim.hpp>
+
+#include "cli.hpp"
+#include "plot.hpp"
+#include "progress.hpp"
+
+namespace {
+
+namespace nn = nabla::nn;
+using nabla::Tensor;
+
+constexpr std::int64_t kClasses = 10;
+constexpr std::array<const char*, kClasses> kClassNames = {
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+
+struct Options {
+  std::int64_t epochs = 5;
+  std::int64_t batch_size = 64;
+  double lr = 2e-3;
+  std::int64_t seed = 0;
+  std::int64_t limit = 0;  // 0: the whole training set
+  std::string data = "/usr/share/datasets/fashion-mnist";
+  std::string save = "fashion_mnist.safetensors";
+  std::string plot = "fashion_mnist.png";
+};
+
+Options parse_options(int argc, char** argv) {
+  Options o;
+  examples::Cli cli("fashion_mnist",
+                    "Trains a 784-256-128-10 perceptron on Fashion-MNIST and reports its test "
+                    "accuracy.");
+  cli.option("epochs", o.epochs, "passes over the training set")
+      .option("batch-size", o.batch_size, "samples per mini-batch")
+      .option("lr", o.lr, "Adam's learning rate, annealed to 0 along a cosine")
+      .option("seed", o.seed, "seed of the initial weights and the shuffling")
+      .option("limit", o.limit, "train on the first N samples only; 0: all")
+      .option("data", o.data, "where the Fashion-MNIST .gz files are", "DIR")
+      .option("save", o.save, "file for the trained parameters; '': none", "PATH")
+      .option("plot", o.plot, "PNG of the learning curves; '': none", "PATH");
+  cli.parse(argc, argv);
+  if (o.epochs < 1) cli.fail(fmt::format("--epochs must be at least 1, got {}", o.epochs));
+  if (o.batch_size < 1) {
+    cli.fail(fmt::format("--batch-size must be at least 1, got {}", o.batch_size));
+  }
+  if (!(o.lr > 0)) cli.fail(fmt::format("--lr must be positive, got {}", o.lr));
+  if (o.limit < 0) cli.fail(fmt::format("--limit must be 0 or more, got {}", o.limit));
+  return o;
+}
+
+// Images [N, 28, 28] scaled to [0, 1] and labels [N] (class indices as floats, the form
+// cross_entropy takes), from the files `<dir>/<split>-{images-idx3,labels-idx1}-ubyte.gz`;
+// only the first `limit` samples unless `limit` is 0.
+nabla::data::TensorDataset load_split(const std::string& dir, const std::string& split,
+                                      std::int64_t limit = 0) {
+  nabla::data::TensorDataset raw(
+      nabla::data::read_idx(dir + "/" + split + "-images-idx3-ubyte.gz"),  // pixels 0..255
+      nabla::data::read_idx(dir + "/" + split + "-labels-idx1-ubyte.gz"));
+  if (limit > 0) raw = raw.head(limit);
+  return {nabla::data::scale_to_unit(raw.inputs(), 0, 255), raw.targets()};
+}
+
+// Says which data file is missing and how to get it; true when all four are there.
+bool data_present(const std::string& dir) {
+  for (const char* name : {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                           "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
+    const std::string path = dir + "/" + name;
+    if (!std::filesystem::exists(path)) {
+      fmt::print(stderr,
+                 "fashion_mnist: cannot find the Fashion-MNIST file {}\n"
+                 "Install the data set with:  apt-get install dataset-fashion-mnist\n"
+                 "(or point --data at a directory holding the four .gz files)\n",
+                 path);
+      return false;
+    }
+  }
+  return true;
+}
+
+// How many rows of `logits` [N, C] have their largest value at the row's label.
+std::int64_t count_correct(const Tensor& logits, const Tensor& labels) {
+  const Tensor predicted = nabla::argmax(logits, 1);
+  const float* p = predicted.data<float>();
+  const float* y = labels.data<float>();
+  std::int64_t correct = 0;
+  for (std::int64_t i = 0; i < labels.numel(); ++i) correct += p[i] == y[i] ? 1 : 0;
+  return correct;
+}
+
+struct Evaluation {
+  double loss = 0;
+  double accuracy = 0;
+  std::array<std::array<std::int64_t, kClasses>, kClasses> confusion{};  // [true][predicted]
+};
+
+// The model's mean loss, accuracy and confusion matrix on `set`, in eval mode and without
+// recording a graph.
+Evaluation evaluate(nn::Module& model, const nabla::data::TensorDataset& set) {
+  nabla::NoGradGuard no_grad;
+  model.eval();
+  Evaluation result;
+  nabla::data::DataLoader loader(set, {.batch_size = 1000});
+  double loss_sum = 0;
+  std::int64_t correct = 0;
+  for (const nabla::data::Batch& batch : loader) {
+    const Tensor logits = model(batch.inputs);
+    loss_sum += nabla::cross_entropy(logits, batch.targets, nabla::Reduction::sum).item<double>();
+    const Tensor predicted = nabla::argmax(logits, 1);
+    const float* p = predicted.data<float>();
+    const float* y = batch.targets.data<float>();
+    for (std::int64_t i = 0; i < batch.targets.numel(); ++i) {
+      ++result.confusion[static_cast<std::size_t>(y[i])][static_cast<std::size_t>(p[i])];
+      correct += p[i] == y[i] ? 1 : 0;
+    }
+  }
+  model.train();
+  const auto n = static_cast<double>(set.size());
+  result.loss = loss_sum / n;
+  result.accuracy = static_cast<double>(correct) / n;
+  return result;
+}
+
+void print_confusion(const Evaluation& e) {
+  fmt::print("\nconfusion matrix on the test set (rows: true class, columns: predicted class)\n");
+  fmt::print("{:>15}", "");
+  for (std::int64_t c = 0; c < kClasses; ++c) fmt::print("{:>6}", c);
+  fmt::print("   recall\n");
+  for (std::size_t t = 0; t < kClasses; ++t) {
+    std::int64_t total = 0;
+    for (std::int64_t n : e.confusion[t]) total += n;
+    fmt::print("{:>2} {:<12}", t, kClassNames[t]);
+    for (std::int64_t n : e.confusion[t]) fmt::print("{:>6}", n);
+    const double recall =
+        total > 0 ? static_cast<double>(e.confusion[t][t]) / static_cast<double>(total) : 0.0;
+    fmt::print("   {:.3f}\n", recall);
+  }
+}
+
+// The mean of the values added since the last take(), each weighted by its sample count.
+struct RunningMean {
+  double sum = 0;
+  std::int64_t count = 0;
+  void add(double value, std::int64_t n) {
+    sum += value * static_cast<double>(n);
+    count += n;
+  }
+  double mean() const { return sum / static_cast<double>(count); }
+  double take() {
+    const double m = mean();
+    *this = {};
+    return m;
+  }
+};
+
+// The learning curves: the training loss over each tenth of an epoch, and the test loss
+// and accuracy after each epoch, with x counted in epochs.
+struct History {
+  std::vector<double> train_x, train_loss;
+  std::vector<double> test_x, test_loss, test_accuracy;
+};
+
+// Losses on the left axis (from 0), accuracy on the right, against the epoch.
+void plot_learning_curves(const History& h, const std::string& path) {
+  // Explicit ranges: gnuplot cannot scale an axis to a single point (a one-epoch run).
+  const double top_loss = std::max(std::ranges::max(h.train_loss), std::ranges::max(h.test_loss));
+  const double low_acc = std::ranges::min(h.test_accuracy);
+  const double high_acc = std::ranges::max(h.test_accuracy);
+  plot::Figure figure{
+      .title = "Fashion-MNIST: 784-256-128-10 perceptron, Adam with a cosine schedule",
+      .xlabel = "epoch",
+      .ylabel = "cross-entropy loss",
+      .y2label = "test accuracy",
+      .xrange = std::pair{0.0, h.test_x.back()},
+      .yrange = std::pair{0.0, 1.1 * top_loss},
+      .y2range = std::pair{std::floor(low_acc * 20 - 1) / 20,  // steps of 0.05
+                           std::min(1.0, std::ceil(high_acc * 20) / 20)},
+      .legend = "bottom left"};
+  figure.line("train loss (each tenth of an epoch)", h.train_x, h.train_loss);
+  figure.linespoints("test loss", h.test_x, h.test_loss).dashed = true;
+  figure.linespoints("test accuracy (right axis)", h.test_x, h.test_accuracy, plot::Axis::y2);
+  plot::try_save_png(figure, path);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options opt = parse_options(argc, argv);
+  if (!data_present(opt.data)) return 1;
+  try {
+    nabla::manual_seed(static_cast<std::uint64_t>(opt.seed));  // the initial weights
+
+    fmt::print("reading Fashion-MNIST from {}\n", opt.data);
+    const nabla::data::TensorDataset train = load_split(opt.data, "train", opt.limit);
+    const nabla::data::TensorDataset test = load_split(opt.data, "t10k");
+    fmt::print("{} training and {} test images of 28×28 pixels\n", train.size(), test.size());
+
+    nn::Sequential model(nn::Flatten(),                     // [N, 28, 28] → [N, 784]
+                         nn::Linear(784, 256), nn::ReLU(),  //
+                         nn::Linear(256, 128), nn::ReLU(),  //
+                         nn::Linear(128, kClasses));        // one logit per class
+
+    nabla::data::DataLoader loader(train, {.batch_size = opt.batch_size,
+                                           .shuffle = true,
+                                           .seed = static_cast<std::uint64_t>(opt.seed)});
+    nabla::optim::Adam optimizer(model.parameters(), {.lr = opt.lr});
+    // Stepped after every batch, so the rate falls from lr to 0 over the whole run.
+    nabla::optim::CosineAnnealingLR schedule(optimizer, opt.epochs * loader.size());
+
+    History history;
+    Evaluation test_eval;
+    const std::int64_t batches = loader.size();
+    for (std::int64_t epoch = 1; epoch <= opt.epochs; ++epoch) {
+      examples::Progress progress(fmt::format("epoch {}/{}", epoch, opt.epochs), batches);
+      RunningMean epoch_loss, tenth_loss;
+      std::int64_t correct = 0, done = 0;
+      for (const nabla::data::Batch& batch : loader) {
+        optimizer.zero_grad();
+        const Tensor logits = model(batch.inputs);
+        const Tensor loss = nabla::cross_entropy(logits, batch.targets);
+        loss.backward();
+        optimizer.step();
+        schedule.step();
+
+        const std::int64_t n = batch.targets.numel();
+        epoch_loss.add(loss.item<double>(), n);
+        tenth_loss.add(loss.item<double>(), n);
+        correct += count_correct(logits, batch.targets);
+        ++done;
+        if (done * 10 / batches > (done - 1) * 10 / batches) {  // a tenth of the epoch is over
+          history.train_x.push_back(static_cast<double>(epoch - 1) +
+                                    static_cast<double>(done) / static_cast<double>(batches));
+          history.train_loss.push_back(tenth_loss.take());
+        }
+        const double accuracy =
+            static_cast<double>(correct) / static_cast<double>(epoch_loss.count);
+        progress.update(done, epoch_loss.count,
+                        fmt::format("loss {:.4f} acc {:4.1f}%", epoch_loss.mean(), 100 * accuracy));
+      }
+      progress.finish();
+      const double seconds = progress.elapsed();
+      const auto samples = static_cast<double>(epoch_loss.count);
+      test_eval = evaluate(model, test);
+      history.test_x.push_back(static_cast<double>(epoch));
+      history.test_loss.push_back(test_eval.loss);
+      history.test_accuracy.push_back(test_eval.accuracy);
+      fmt::print(
+          "epoch {}/{}: train loss {:.4f}, train accuracy {:.4f}, test loss {:.4f}, "
+          "test accuracy {:.4f} ({:.1f} s, {:.0f} samples/s)\n",
+          epoch, opt.epochs, epoch_loss.mean(), static_cast<double>(correct) / samples,
+          test_eval.loss, test_eval.accuracy, seconds, samples / seconds);
+    }
+
+    print_confusion(test_eval);
+    fmt::print("\n{}\n{} parameters\n", nn::to_string(model), model.num_parameters());
+
+    if (!opt.save.empty()) {
+      nabla::save(model, opt.save);  // load back with nabla::load(model, path)
+      fmt::print("saved the parameters to {}\n", opt.save);
+    }
+
+    if (!opt.plot.empty()) plot_learning_curves(history, opt.plot);
+    fmt::print("\ntest accuracy: {:.4f}\n", test_eval.accuracy);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "fashion_mnist: error: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}
