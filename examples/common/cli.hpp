@@ -10,6 +10,11 @@
 // Usage lists every option with its default (the variable's value when it was bound).
 // An unknown option, a missing or malformed value, or a stray argument prints what is
 // wrong and the usage to stderr and exits with status 2, as command-line tools do.
+//
+// check_writable() checks an output path given on the command line before the long work
+// starts, so that a typo in `--save` fails at once rather than after training.
+
+#include <unistd.h>  // access (POSIX)
 
 #include <fmt/format.h>
 
@@ -17,7 +22,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -158,5 +165,25 @@ class Cli {
   std::string program_, description_;
   std::vector<Entry> entries_;
 };
+
+/// Throws std::runtime_error naming `option` and `path` unless a file can be created at
+/// `path`: its directory exists and is writable, and `path` itself is not a directory. An
+/// empty path (no output wanted) passes.
+inline void check_writable(std::string_view option, const std::string& path) {
+  namespace fs = std::filesystem;
+  if (path.empty()) return;
+  const fs::path file(path);
+  const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  auto cannot = [&](const std::string& why) {
+    throw std::runtime_error(fmt::format("cannot write {} {}: {}", option, path, why));
+  };
+  std::error_code ec;  // the non-throwing overloads: a failed lookup reads as "not there"
+  if (!fs::exists(dir, ec)) cannot(fmt::format("the directory {} does not exist", dir.string()));
+  if (!fs::is_directory(dir, ec)) cannot(fmt::format("{} is not a directory", dir.string()));
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    cannot(fmt::format("the directory {} is not writable", dir.string()));
+  }
+  if (!file.has_filename() || fs::is_directory(file, ec)) cannot("it is a directory");
+}
 
 }  // namespace examples
