@@ -73,6 +73,7 @@ Options parse_options(int argc, char** argv) {
     cli.fail(fmt::format("--batch-size must be at least 1, got {}", o.batch_size));
   }
   if (!(o.lr > 0)) cli.fail(fmt::format("--lr must be positive, got {}", o.lr));
+  if (o.seed < 0) cli.fail(fmt::format("--seed must be 0 or more, got {}", o.seed));
   if (o.limit < 0) cli.fail(fmt::format("--limit must be 0 or more, got {}", o.limit));
   return o;
 }
@@ -158,11 +159,13 @@ void draw_reconstructions(nn::Module& model, const Tensor& images, const Tensor&
 }  // namespace
 
 int main(int argc, char** argv) {
-  const Options opt = parse_options(argc, argv);
-  const std::string train_path = data_file(opt.data, "train-images-idx3-ubyte.gz");
-  const std::string test_path = data_file(opt.data, "t10k-images-idx3-ubyte.gz");
-  const std::string test_labels_path = data_file(opt.data, "t10k-labels-idx1-ubyte.gz");
   try {
+    const Options opt = parse_options(argc, argv);
+    examples::check_writable("--out", opt.out);  // written after training: check it now
+    const std::string train_path = data_file(opt.data, "train-images-idx3-ubyte.gz");
+    const std::string test_path = data_file(opt.data, "t10k-images-idx3-ubyte.gz");
+    const std::string test_labels_path = data_file(opt.data, "t10k-labels-idx1-ubyte.gz");
+
     nabla::manual_seed(static_cast<std::uint64_t>(opt.seed));  // the initial weights
 
     fmt::print("reading Fashion-MNIST from {}\n", opt.data);

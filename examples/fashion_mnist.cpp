@@ -77,6 +77,7 @@ Options parse_options(int argc, char** argv) {
     cli.fail(fmt::format("--batch-size must be at least 1, got {}", o.batch_size));
   }
   if (!(o.lr > 0)) cli.fail(fmt::format("--lr must be positive, got {}", o.lr));
+  if (o.seed < 0) cli.fail(fmt::format("--seed must be 0 or more, got {}", o.seed));
   if (o.limit < 0) cli.fail(fmt::format("--limit must be 0 or more, got {}", o.limit));
   return o;
 }
@@ -217,9 +218,13 @@ void plot_learning_curves(const History& h, const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const Options opt = parse_options(argc, argv);
-  if (!data_present(opt.data)) return 1;
   try {
+    const Options opt = parse_options(argc, argv);
+    // Both outputs are written after training: check now that they can be.
+    examples::check_writable("--save", opt.save);
+    examples::check_writable("--plot", opt.plot);
+    if (!data_present(opt.data)) return 1;
+
     nabla::manual_seed(static_cast<std::uint64_t>(opt.seed));  // the initial weights
 
     fmt::print("reading Fashion-MNIST from {}\n", opt.data);
