@@ -40,20 +40,42 @@ std::string entry_name(std::size_t i, const std::string& buffer) {
   return "param." + std::to_string(i) + "." + buffer;
 }
 
-// dst ← max(dst, src) elementwise. dst is optimizer state that no graph holds, so writing
-// through mutable_data (which does not bump the version counter) is safe.
-template <class T>
-void maximum_into(Tensor& dst, const Tensor& src) {
-  T* d = dst.mutable_data<T>();
-  const T* s = src.data<T>();
-  for (std::int64_t i = 0; i < dst.numel(); ++i) d[i] = std::max(d[i], s[i]);
-}
+struct AdamScalars {
+  double beta1, beta2, eps, bias_correction2_sqrt;
+};
 
-void maximum_into(Tensor& dst, const Tensor& src) {
-  if (dst.dtype() == f32)
-    maximum_into<float>(dst, src);
-  else
-    maximum_into<double>(dst, src);
+// Adam's moments and step direction for one parameter, in one pass over its elements:
+//   m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²,   v_max ← max(v_max, v) (amsgrad),
+//   update = m / (√v / √(1 − β₂ᵗ) + eps)   (eps after the bias-corrected root, as PyTorch).
+// The caller scales update by −lr/(1 − β₁ᵗ). m, v and v_max are optimizer state that no
+// graph holds, so writing them through mutable_data is safe.
+template <class T>
+void adam_moments(const Tensor& grad, Tensor& exp_avg, Tensor& exp_avg_sq, Tensor* max_exp_avg_sq,
+                  Tensor& update, const AdamScalars& s) {
+  const T* g = grad.data<T>();
+  T* m = exp_avg.mutable_data<T>();
+  T* v = exp_avg_sq.mutable_data<T>();
+  T* v_max = max_exp_avg_sq != nullptr ? max_exp_avg_sq->mutable_data<T>() : nullptr;
+  T* out = update.mutable_data<T>();
+  const T b1 = static_cast<T>(s.beta1), c1 = static_cast<T>(1.0 - s.beta1);
+  const T b2 = static_cast<T>(s.beta2), c2 = static_cast<T>(1.0 - s.beta2);
+  const T eps = static_cast<T>(s.eps);
+  const T inv_bc2 = static_cast<T>(1.0 / s.bias_correction2_sqrt);
+  const std::int64_t n = grad.numel();
+  if (v_max == nullptr) {
+    for (std::int64_t i = 0; i < n; ++i) {
+      m[i] = b1 * m[i] + c1 * g[i];
+      v[i] = b2 * v[i] + c2 * g[i] * g[i];
+      out[i] = m[i] / (std::sqrt(v[i]) * inv_bc2 + eps);
+    }
+  } else {
+    for (std::int64_t i = 0; i < n; ++i) {
+      m[i] = b1 * m[i] + c1 * g[i];
+      v[i] = b2 * v[i] + c2 * g[i] * g[i];
+      v_max[i] = std::max(v_max[i], v[i]);
+      out[i] = m[i] / (std::sqrt(v_max[i]) * inv_bc2 + eps);
+    }
+  }
 }
 
 }  // namespace
@@ -250,23 +272,19 @@ void Adam::step() {
     }
     ++st.step;
     const auto t = static_cast<double>(st.step);
+    const AdamScalars scalars{o.beta1, o.beta2, o.eps, std::sqrt(1.0 - std::pow(o.beta2, t))};
     Tensor& m = st.buffer("exp_avg");
     Tensor& v = st.buffer("exp_avg_sq");
-    m.mul_(o.beta1);
-    m.add_(g, 1.0 - o.beta1);  // m = β₁·m + (1 − β₁)·g
-    v.mul_(o.beta2);
-    v.add_(g * g, 1.0 - o.beta2);  // v = β₂·v + (1 − β₂)·g²
-    const double bias_correction1 = 1.0 - std::pow(o.beta1, t);
-    const double bias_correction2_sqrt = std::sqrt(1.0 - std::pow(o.beta2, t));
-    Tensor second = v;
-    if (o.amsgrad) {
-      Tensor& v_max = st.buffer("max_exp_avg_sq");
-      maximum_into(v_max, v);
-      second = v_max;
+    Tensor* v_max = o.amsgrad ? &st.buffer("max_exp_avg_sq") : nullptr;
+    // One pass updates both moments and writes m̂/(√v̂ + eps) into `update`; p then moves
+    // by add_, which bumps its version counter like any in-place change.
+    Tensor update = empty(p.shape(), p.dtype());
+    if (p.dtype() == f32) {
+      adam_moments<float>(g, m, v, v_max, update, scalars);
+    } else {
+      adam_moments<double>(g, m, v, v_max, update, scalars);
     }
-    // denom = √v / √(1 − β₂ᵗ) + eps: eps after the bias-corrected square root, as PyTorch
-    const Tensor denom = nabla::sqrt(second) / bias_correction2_sqrt + o.eps;
-    p.add_(m / denom, -lr_ / bias_correction1);
+    p.add_(update, -lr_ / (1.0 - std::pow(o.beta1, t)));
   }
 }
 
