@@ -15,23 +15,34 @@
 
 namespace nabla::nn {
 
+// ---- Module ---------------------------------------------------------------------------
+
 namespace {
 
-void check_member_name(const std::string& owner, const char* what, const std::string& name) {
+// Throws unless `name` is a valid, unused name for a parameter or submodule (`what`) of
+// the module called `type_name` with these parameters and children.
+void check_new_name(const std::string& type_name, const NamedTensors& params,
+                    const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& children,
+                    const char* what, const std::string& name) {
   if (name.empty()) {
     throw std::invalid_argument(
-        fmt::format("nabla::nn::{}: a {} needs a non-empty name", owner, what));
+        fmt::format("nabla::nn::{}: a {} needs a non-empty name", type_name, what));
   }
   if (name.find('.') != std::string::npos) {
     throw std::invalid_argument(
         fmt::format("nabla::nn::{}: {} name '{}' contains '.', which separates qualified names",
-                    owner, what, name));
+                    type_name, what, name));
+  }
+  const bool taken =
+      std::any_of(params.begin(), params.end(), [&](const auto& p) { return p.first == name; }) ||
+      std::any_of(children.begin(), children.end(), [&](const auto& c) { return c.first == name; });
+  if (taken) {
+    throw std::invalid_argument(
+        fmt::format("nabla::nn::{}: the name '{}' is already registered", type_name, name));
   }
 }
 
 }  // namespace
-
-// ---- Module ---------------------------------------------------------------------------
 
 Module::Module(std::string type_name) : type_name_(std::move(type_name)) {}
 
@@ -43,7 +54,7 @@ Tensor Module::forward(const Tensor&) {
 }
 
 Tensor Module::register_parameter(const std::string& name, Tensor tensor) {
-  check_member_name(type_name_, "parameter", name);
+  check_new_name(type_name_, params_, children_, "parameter", name);
   if (!tensor.defined()) {
     throw std::invalid_argument(
         fmt::format("nabla::nn::{}: parameter '{}' is an undefined tensor", type_name_, name));
@@ -53,14 +64,6 @@ Tensor Module::register_parameter(const std::string& name, Tensor tensor) {
         fmt::format("nabla::nn::{}: parameter '{}' is the result of an op, not a leaf; register "
                     "t.detach() (a parameter is updated in place by optimizers)",
                     type_name_, name));
-  }
-  const bool taken =
-      std::any_of(params_.begin(), params_.end(), [&](const auto& p) { return p.first == name; }) ||
-      std::any_of(children_.begin(), children_.end(),
-                  [&](const auto& c) { return c.first == name; });
-  if (taken) {
-    throw std::invalid_argument(
-        fmt::format("nabla::nn::{}: the name '{}' is already registered", type_name_, name));
   }
   tensor.requires_grad_(true);
   params_.emplace_back(name, tensor);
@@ -75,7 +78,7 @@ const Tensor& Module::parameter(const std::string& name) const {
 }
 
 void Module::add_child(const std::string& name, std::shared_ptr<Module> module) {
-  check_member_name(type_name_, "submodule", name);
+  check_new_name(type_name_, params_, children_, "submodule", name);
   if (!module) {
     throw std::invalid_argument(
         fmt::format("nabla::nn::{}: submodule '{}' is a null pointer", type_name_, name));
@@ -83,14 +86,6 @@ void Module::add_child(const std::string& name, std::shared_ptr<Module> module) 
   if (module.get() == this) {
     throw std::invalid_argument(fmt::format(
         "nabla::nn::{}: a module cannot be its own submodule ('{}')", type_name_, name));
-  }
-  const bool taken =
-      std::any_of(params_.begin(), params_.end(), [&](const auto& p) { return p.first == name; }) ||
-      std::any_of(children_.begin(), children_.end(),
-                  [&](const auto& c) { return c.first == name; });
-  if (taken) {
-    throw std::invalid_argument(
-        fmt::format("nabla::nn::{}: the name '{}' is already registered", type_name_, name));
   }
   module->train(training_);
   children_.emplace_back(name, std::move(module));
