@@ -205,8 +205,15 @@ Tensor read_idx(const std::string& path) {
   std::vector<unsigned char> raw(static_cast<std::size_t>(count) * elem);
   read_exact(g, path, raw.data(), raw.size(),
              fmt::format("data for shape {}", shape_str(shape)).c_str());
-  std::vector<float> values(static_cast<std::size_t>(count));
-  for (std::size_t i = 0; i < values.size(); ++i) {
+  // Decoded straight into the result's storage: no intermediate copy of the values.
+  Tensor out = empty(shape, f32);
+  float* values = out.mutable_data<float>();
+  const auto n = static_cast<std::size_t>(count);
+  if (type == 0x08) {  // unsigned bytes, as every MNIST-like file: a plain widening loop
+    for (std::size_t i = 0; i < n; ++i) values[i] = static_cast<float>(raw[i]);
+    return out;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
     const unsigned char* p = raw.data() + i * elem;
     std::uint64_t bits = 0;
     for (std::size_t k = 0; k < elem; ++k) bits = (bits << 8) | p[k];  // big-endian
@@ -237,7 +244,7 @@ Tensor read_idx(const std::string& path) {
       }
     }
   }
-  return tensor(std::span<const float>(values), shape, f32);
+  return out;
 }
 
 // ---- CSV -------------------------------------------------------------------------------

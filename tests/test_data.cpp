@@ -67,6 +67,33 @@ TEST(Idx, ReadsPlainAndGzippedFiles) {
   }
 }
 
+TEST(Idx, ReadsEveryElementTypeBigEndian) {
+  // Header 00 00 <type> 01, one extent of 2, then two big-endian values per type:
+  // 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64.
+  struct Case {
+    unsigned char type;
+    std::vector<unsigned char> payload;
+    std::vector<double> expected;
+  };
+  const std::vector<Case> cases{
+      {0x09, {0xFF, 0x05}, {-1, 5}},
+      {0x0B, {0xFF, 0xFE, 0x01, 0x00}, {-2, 256}},
+      {0x0C, {0xFF, 0xFF, 0xFF, 0xFD, 0x00, 0x01, 0x00, 0x00}, {-3, 65536}},
+      {0x0D, {0x3F, 0xC0, 0x00, 0x00, 0xC1, 0x20, 0x00, 0x00}, {1.5, -10}},
+      {0x0E,
+       {0x40, 0x09, 0x21, 0xFB, 0x54, 0x44, 0x2D, 0x18, 0, 0, 0, 0, 0, 0, 0, 0},
+       {static_cast<float>(3.141592653589793), 0}},
+  };
+  for (const Case& c : cases) {
+    std::vector<unsigned char> bytes{0, 0, c.type, 1, 0, 0, 0, 2};
+    bytes.insert(bytes.end(), c.payload.begin(), c.payload.end());
+    write_plain(temp_path("typed.idx"), bytes);
+    const Tensor t = data::read_idx(temp_path("typed.idx"));
+    EXPECT_EQ(t.shape(), (nabla::Shape{2})) << int(c.type);
+    EXPECT_EQ(t.to_vector(), c.expected) << "type 0x" << std::hex << int(c.type);
+  }
+}
+
 TEST(Idx, TruncatedFileSaysWhatWasExpected) {
   auto bytes = idx_bytes({2, 3}, {1, 2, 3, 4, 5, 6});
   bytes.resize(bytes.size() - 2);
