@@ -44,17 +44,22 @@ struct SeedSize {
 inline constexpr SeedSize kSeedSmall{"seed_step_small", "seed step 4x3->2", 4, 3, 2, 0.5f};
 inline constexpr SeedSize kSeedBig{"seed_step_big", "seed step 64x784->128", 64, 784, 128, 0.01f};
 
-/// Deterministic inputs for a seed network, identical in both programs (a 64-bit LCG,
-/// not a standard distribution, whose output is implementation-defined).
+/// Uniform floats in [0, 1) from a 64-bit LCG: identical in both programs, unlike a
+/// standard distribution, whose output is implementation-defined.
+struct Lcg {
+  std::uint64_t state;
+  float operator()() {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<float>(state >> 40) / static_cast<float>(1ull << 24);
+  }
+};
+
+/// Deterministic inputs for a seed network, identical in both programs.
 struct SeedData {
   std::vector<float> x, w, b, y;
 };
 inline SeedData make_seed_data(const SeedSize& s) {
-  std::uint64_t state = 0x2545F4914F6CDD1Dull ^ static_cast<std::uint64_t>(s.inputs);
-  auto uniform = [&state] {  // [0, 1)
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    return static_cast<float>(state >> 40) / static_cast<float>(1ull << 24);
-  };
+  Lcg uniform{0x2545F4914F6CDD1Dull ^ static_cast<std::uint64_t>(s.inputs)};
   SeedData d;
   const auto n = static_cast<std::size_t>(s.batch), k = static_cast<std::size_t>(s.inputs),
              m = static_cast<std::size_t>(s.outputs);
@@ -67,6 +72,68 @@ inline SeedData make_seed_data(const SeedSize& s) {
   d.y.resize(n * m);
   for (float& v : d.y) v = uniform() < 0.5f ? 0.0f : 1.0f;
   return d;
+}
+
+/// The Fashion-MNIST classifier of examples/fashion_mnist.cpp, one training step:
+/// Flatten → Linear(784, 256) → ReLU → Linear(256, 128) → ReLU → Linear(128, 10) on a batch
+/// of 64 images [64, 28, 28], cross-entropy loss (mean), backward, Adam (lr 2e-3).
+inline constexpr int kMlpBatch = 64, kMlpSide = 28;
+inline constexpr std::array<int, 4> kMlpWidths{784, 256, 128, 10};
+inline constexpr double kMlpLr = 2e-3;
+
+/// Deterministic inputs, labels and initial parameters for the classifier, loaded into
+/// both programs' models so that both start from the same weights.
+struct MlpData {
+  std::vector<float> x;                      // [64, 28, 28], pixels in [0, 1)
+  std::vector<float> labels;                 // [64], class indices 0..9 as floats
+  std::array<std::vector<float>, 3> weight;  // layer i: [out, in], torch.nn.Linear's layout
+  std::array<std::vector<float>, 3> bias;    // layer i: [out]
+};
+inline MlpData make_mlp_data() {
+  Lcg uniform{0x9E3779B97F4A7C15ull};
+  MlpData d;
+  d.x.resize(std::size_t{kMlpBatch} * kMlpSide * kMlpSide);
+  for (float& v : d.x) v = uniform();
+  const int classes = kMlpWidths.back();
+  d.labels.resize(kMlpBatch);
+  for (float& v : d.labels) {
+    v = std::min(std::floor(uniform() * static_cast<float>(classes)),
+                 static_cast<float>(classes - 1));
+  }
+  // U(−1/√in, 1/√in) for weights and biases: the bounds of torch.nn.Linear's default
+  // initialization (and nabla's).
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto in = static_cast<std::size_t>(kMlpWidths[i]),
+               out = static_cast<std::size_t>(kMlpWidths[i + 1]);
+    const float bound = 1.0f / std::sqrt(static_cast<float>(in));
+    d.weight[i].resize(out * in);
+    for (float& v : d.weight[i]) v = (2.0f * uniform() - 1.0f) * bound;
+    d.bias[i].resize(out);
+    for (float& v : d.bias[i]) v = (2.0f * uniform() - 1.0f) * bound;
+  }
+  return d;
+}
+
+/// The elementwise row: add two [60000, 784] float32 tensors (the size of the whole
+/// Fashion-MNIST training set, 188 MB each), so every result is a fresh big buffer.
+inline constexpr std::int64_t kBigRows = 60000, kBigCols = 784;
+/// Repetitions and warm-up runs for that row at most: one op lasts tens of milliseconds.
+inline constexpr int kBigMaxReps = 11, kBigMaxWarmup = 2;
+
+/// Fills the elementwise row's inputs (which = 0 for a, 1 for b) with exactly representable
+/// values from a closed form: a generator over 47M values would dominate the start-up.
+inline void fill_big(float* p, std::size_t n, int which) {
+  const std::size_t mul = which == 0 ? 3 : 7, mod = which == 0 ? 1021 : 1031;
+  for (std::size_t i = 0; i < n; ++i) {
+    p[i] = static_cast<float>(i * mul % mod) / 1024.0f;
+  }
+}
+
+/// Σ p[i] in double, the same way in both programs (the elementwise row's check).
+inline double sum_floats(const float* p, std::size_t n) {
+  double s = 0;
+  for (std::size_t i = 0; i < n; ++i) s += p[i];
+  return s;
 }
 
 // ---- options ----------------------------------------------------------------------------
@@ -92,8 +159,10 @@ inline void print_usage(std::FILE* out, const char* prog, const char* what) {
                "       [--min-rep-ms MS] [--json FILE] [--help]\n"
                "\n"
                "Times %s: a chain of %d scalar ops (mul, add, tanh) forward and backward,\n"
-               "and the seed network's training step (sigmoid(X*W + b), squared loss,\n"
-               "backward, SGD update) at 4x3->2 and 64x784->128. Prints the median over\n"
+               "the seed network's training step (sigmoid(X*W + b), squared loss,\n"
+               "backward, SGD update) at 4x3->2 and 64x784->128, a training step of the\n"
+               "Fashion-MNIST classifier (784-256-128-10, batch 64, cross-entropy, Adam),\n"
+               "and an add of two [60000, 784] float32 tensors. Prints the median over\n"
                "the repetitions, in nanoseconds per op or per step.\n"
                "\n"
                "  --reps N        measured repetitions (default 31)\n"

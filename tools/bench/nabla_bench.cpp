@@ -10,6 +10,12 @@
 //                  Reported per step, at 4x3->2 (the tutorial) and 64x784->128.
 //   bare sgemm   : the two gemm calls of that step (X·W forward, Xᵀ·G for ∂l/∂W) through
 //                  cblas_sgemm alone: the floor under the step, to read nabla's overhead.
+//   mlp step     : one training step of examples/fashion_mnist.cpp's classifier
+//                  (Flatten, Linear 784→256, ReLU, Linear 256→128, ReLU, Linear 128→10;
+//                  batch 64, cross_entropy, zero_grad, backward, Adam lr 2e-3), per step,
+//                  next to its eight bare gemm calls.
+//   elementwise  : nabla::add on two [60000, 784] float32 tensors (the whole Fashion-MNIST
+//                  training set), per op; each result is a fresh 188 MB buffer.
 //
 // It also counts heap allocations (calls of operator new) per op and per step, in one
 // untimed pass: DESIGN.md §9 wants no allocation that a pool could avoid. The count covers
@@ -23,10 +29,13 @@
 
 #include <nabla/nabla.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <new>
+#include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "bench_common.hpp"
@@ -243,6 +252,124 @@ void bench_gemm(const bench::Options& o, const bench::SeedSize& size, const char
   }));
 }
 
+// ---- Fashion-MNIST classifier -------------------------------------------------------------
+
+namespace nn = nabla::nn;
+
+// The classifier with bench::make_mlp_data's initial parameters in place of random ones.
+nn::Sequential make_mlp(const bench::MlpData& d) {
+  nn::Sequential model(nn::Flatten(),                                                       //
+                       nn::Linear(bench::kMlpWidths[0], bench::kMlpWidths[1]), nn::ReLU(),  //
+                       nn::Linear(bench::kMlpWidths[1], bench::kMlpWidths[2]), nn::ReLU(),  //
+                       nn::Linear(bench::kMlpWidths[2], bench::kMlpWidths[3]));
+  const std::vector<Tensor> params = model.parameters();  // weight, bias of each Linear
+  for (std::size_t i = 0; i < 3; ++i) {
+    for (const auto& [param, values] :
+         {std::pair{params[2 * i], &d.weight[i]}, std::pair{params[2 * i + 1], &d.bias[i]}}) {
+      Tensor p = param;
+      if (static_cast<std::size_t>(p.numel()) != values->size()) {
+        throw std::logic_error("mlp: parameter sizes differ from bench::make_mlp_data's");
+      }
+      std::copy(values->begin(), values->end(), p.mutable_data<float>());
+    }
+  }
+  return model;
+}
+
+struct Mlp {
+  nn::Sequential model;
+  Tensor x, labels;
+  nabla::optim::Adam optimizer;
+  explicit Mlp(const bench::MlpData& d)
+      : model(make_mlp(d)),
+        x(nabla::tensor(d.x, {bench::kMlpBatch, bench::kMlpSide, bench::kMlpSide})),
+        labels(nabla::tensor(d.labels, {bench::kMlpBatch})),
+        optimizer(model.parameters(), {.lr = bench::kMlpLr}) {}
+  // One training step, as examples/fashion_mnist.cpp takes it; returns the loss (before
+  // the update).
+  Tensor step() {
+    optimizer.zero_grad();
+    Tensor loss = nabla::cross_entropy(model(x), labels);
+    loss.backward();
+    optimizer.step();
+    return loss;
+  }
+  double sum_of_squares() const {
+    double s = 0;
+    for (const Tensor& p : model.parameters()) {
+      for (const double v : p.to_vector()) s += v * v;
+    }
+    return s;
+  }
+};
+
+void bench_mlp(const bench::Options& o, std::vector<bench::Result>& results,
+               std::vector<bench::Check>& checks, std::vector<bench::Check>& allocs) {
+  Mlp net(bench::make_mlp_data());
+  {
+    checks.push_back({"mlp_loss0", net.step().item<double>()});
+    checks.push_back({"mlp_psq1", net.sum_of_squares()});  // after one Adam update
+    const long a0 = t_allocations;
+    checks.push_back({"mlp_loss1", net.step().item<double>()});
+    allocs.push_back({"mlp_step", static_cast<double>(t_allocations - a0)});
+  }
+  results.push_back(bench::measure_loop(o, "mlp_step", "mlp step 784-256-128-10", "step", 1.0,
+                                        [&] { net.step(); }));
+}
+
+// The gemm calls of the classifier's step, alone, for each Linear with input X [N,K],
+// weight W [M,K] and output gradient G [N,M]: forward H = X·Wᵀ [N,M] = [N,K]·[K,M];
+// backward ∂W = Gᵀ·X [M,K] = [M,N]·[N,K] and, except for the first layer (whose input
+// needs no gradient), ∂X = G·W [N,K] = [N,M]·[M,K]. Eight calls.
+void bench_gemm_mlp(const bench::Options& o, std::vector<bench::Result>& results) {
+  const bench::MlpData d = bench::make_mlp_data();
+  const int n = bench::kMlpBatch;
+  std::array<std::vector<float>, 4> act;   // act[i]: layer i's input [N, widths[i]]
+  std::array<std::vector<float>, 4> grad;  // grad[i]: gradient of act[i]
+  std::array<std::vector<float>, 3> dw;
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto size = static_cast<std::size_t>(n * bench::kMlpWidths[i]);
+    act[i].assign(size, 0.5f);
+    grad[i].assign(size, 0.5f);
+  }
+  act[0] = d.x;
+  for (std::size_t i = 0; i < 3; ++i) dw[i].resize(d.weight[i].size());
+  results.push_back(
+      bench::measure_loop(o, "gemm_mlp", "bare sgemm x8, 784-256-128-10", "step", 1.0, [&] {
+        for (std::size_t i = 0; i < 3; ++i) {
+          const int k = bench::kMlpWidths[i], m = bench::kMlpWidths[i + 1];
+          cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, m, k, 1.0f, act[i].data(), k,
+                      d.weight[i].data(), k, 0.0f, act[i + 1].data(), m);
+        }
+        for (std::size_t i = 3; i-- > 0;) {
+          const int k = bench::kMlpWidths[i], m = bench::kMlpWidths[i + 1];
+          cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, k, n, 1.0f, grad[i + 1].data(), m,
+                      act[i].data(), k, 0.0f, dw[i].data(), k);
+          if (i > 0) {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, k, m, 1.0f,
+                        grad[i + 1].data(), m, d.weight[i].data(), k, 0.0f, grad[i].data(), k);
+          }
+        }
+      }));
+}
+
+// ---- a big elementwise op ---------------------------------------------------------------
+
+void bench_elementwise_big(const bench::Options& o, std::vector<bench::Result>& results,
+                           std::vector<bench::Check>& checks) {
+  Tensor a = nabla::empty({bench::kBigRows, bench::kBigCols});
+  Tensor b = nabla::empty({bench::kBigRows, bench::kBigCols});
+  const auto n = static_cast<std::size_t>(a.numel());
+  bench::fill_big(a.mutable_data<float>(), n, 0);
+  bench::fill_big(b.mutable_data<float>(), n, 1);
+  checks.push_back({"big_sum", bench::sum_floats(nabla::add(a, b).data<float>(), n)});
+  bench::Options few = o;  // one op lasts tens of milliseconds
+  few.reps = std::min(o.reps, bench::kBigMaxReps);
+  few.warmup = std::min(o.warmup, bench::kBigMaxWarmup);
+  results.push_back(bench::measure_loop(few, "elementwise_big", "add [60000,784] f32", "op", 1.0,
+                                        [&] { Tensor c = nabla::add(a, b); }));
+}
+
 void bench_anomaly(const bench::Options& o, std::vector<bench::Result>& results) {
   nabla::DetectAnomalyGuard anomaly;
   ChainLeaves leaves;
@@ -253,8 +380,9 @@ void bench_anomaly(const bench::Options& o, std::vector<bench::Result>& results)
                                           z.backward();
                                         }));
   SeedNet net(bench::kSeedBig);
-  results.push_back(bench::measure_loop(o, "seed_step_big_anomaly", "seed step 64x784->128, anomaly",
-                                        "step", 1.0, [&] { net.step(); }));
+  results.push_back(bench::measure_loop(o, "seed_step_big_anomaly",
+                                        "seed step 64x784->128, anomaly", "step", 1.0,
+                                        [&] { net.step(); }));
 }
 
 const bench::Result* find(const std::vector<bench::Result>& results, const char* key) {
@@ -282,6 +410,9 @@ int main(int argc, char** argv) {
     bench_seed(o, bench::kSeedBig, "big", results, checks, allocs);
     bench_gemm(o, bench::kSeedSmall, "gemm_small", "bare sgemm x2, 4x3->2", results);
     bench_gemm(o, bench::kSeedBig, "gemm_big", "bare sgemm x2, 64x784->128", results);
+    bench_mlp(o, results, checks, allocs);
+    bench_gemm_mlp(o, results);
+    bench_elementwise_big(o, results, checks);
     bench_anomaly(o, results);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "nabla-bench: %s\n", e.what());
@@ -294,7 +425,8 @@ int main(int argc, char** argv) {
   std::printf("\nscalar chain: %.0f ns per op (target < %.0f ns): %s\n", chain_total->median_ns,
               kTargetNs, chain_total->median_ns < kTargetNs ? "met" : "NOT met");
   for (const auto& [step, gemm] :
-       {std::pair{"seed_step_small", "gemm_small"}, std::pair{"seed_step_big", "gemm_big"}}) {
+       {std::pair{"seed_step_small", "gemm_small"}, std::pair{"seed_step_big", "gemm_big"},
+        std::pair{"mlp_step", "gemm_mlp"}}) {
     const bench::Result* s = find(results, step);
     const bench::Result* g = find(results, gemm);
     std::printf("%s: %.1fx the bare sgemm calls (%.0f ns of %.0f ns per step is not gemm)\n",

@@ -7,6 +7,13 @@
 //                  ops; nabla's squared_loss is one), backward, SGD update of W and b under
 //                  torch::NoGradGuard, then the gradients reset to undefined (nabla's
 //                  zero_grad sets them to none too).
+//   mlp step     : the Fashion-MNIST classifier (torch::nn::Sequential of Flatten, Linear,
+//                  ReLU, Linear, ReLU, Linear) with nabla-bench's initial weights, batch 64,
+//                  torch::nn::functional::cross_entropy (labels as int64), then
+//                  optimizer.zero_grad(), backward, torch::optim::Adam (lr 2e-3) step.
+//                  libtorch 1.13's zero_grad zeroes the gradients in place; nabla's sets
+//                  them to none.
+//   elementwise  : a + b on two [60000, 784] float32 tensors, per op.
 //
 // Threads: torch::set_num_threads(N) (OpenMP intra-op) and openblas_set_num_threads(N)
 // (Debian's libtorch calls the same pthreads OpenBLAS that nabla does, and at::
@@ -18,8 +25,10 @@
 #include <cblas.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
+#include <memory>
 #include <vector>
 
 #include "bench_common.hpp"
@@ -129,6 +138,73 @@ void bench_seed(const bench::Options& o, const bench::SeedSize& size, const char
   results.push_back(bench::measure_loop(o, size.key, size.label, "step", 1.0, [&] { net.step(); }));
 }
 
+torch::Tensor from_floats(const std::vector<float>& v, std::vector<int64_t> shape) {
+  return torch::from_blob(const_cast<float*>(v.data()), shape, torch::kFloat32).clone();
+}
+
+struct Mlp {
+  torch::nn::Sequential model{
+      torch::nn::Flatten(), torch::nn::Linear(bench::kMlpWidths[0], bench::kMlpWidths[1]),
+      torch::nn::ReLU(),    torch::nn::Linear(bench::kMlpWidths[1], bench::kMlpWidths[2]),
+      torch::nn::ReLU(),    torch::nn::Linear(bench::kMlpWidths[2], bench::kMlpWidths[3])};
+  torch::Tensor x, labels;
+  std::unique_ptr<torch::optim::Adam> optimizer;
+  explicit Mlp(const bench::MlpData& d) {
+    x = from_floats(d.x, {bench::kMlpBatch, bench::kMlpSide, bench::kMlpSide});
+    labels = from_floats(d.labels, {bench::kMlpBatch}).to(torch::kInt64);
+    const std::vector<torch::Tensor> params = model->parameters();  // weight, bias of each Linear
+    {
+      torch::NoGradGuard no_grad;
+      for (std::size_t i = 0; i < 3; ++i) {
+        params[2 * i].copy_(from_floats(d.weight[i], params[2 * i].sizes().vec()));
+        params[2 * i + 1].copy_(from_floats(d.bias[i], params[2 * i + 1].sizes().vec()));
+      }
+    }
+    optimizer =
+        std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(bench::kMlpLr));
+  }
+  torch::Tensor step() {
+    optimizer->zero_grad();
+    torch::Tensor loss = torch::nn::functional::cross_entropy(model->forward(x), labels);
+    loss.backward();
+    optimizer->step();
+    return loss;
+  }
+  double sum_of_squares() const {
+    double s = 0;
+    for (const torch::Tensor& p : model->parameters()) {
+      const torch::Tensor c = p.detach().contiguous();
+      s += torch::sum(c.to(torch::kFloat64) * c.to(torch::kFloat64)).item<double>();
+    }
+    return s;
+  }
+};
+
+void bench_mlp(const bench::Options& o, std::vector<bench::Result>& results,
+               std::vector<bench::Check>& checks) {
+  Mlp net(bench::make_mlp_data());
+  checks.push_back({"mlp_loss0", net.step().item<double>()});
+  checks.push_back({"mlp_psq1", net.sum_of_squares()});  // after one Adam update
+  checks.push_back({"mlp_loss1", net.step().item<double>()});
+  results.push_back(bench::measure_loop(o, "mlp_step", "mlp step 784-256-128-10", "step", 1.0,
+                                        [&] { net.step(); }));
+}
+
+void bench_elementwise_big(const bench::Options& o, std::vector<bench::Result>& results,
+                           std::vector<bench::Check>& checks) {
+  torch::Tensor a = torch::empty({bench::kBigRows, bench::kBigCols}, torch::kFloat32);
+  torch::Tensor b = torch::empty({bench::kBigRows, bench::kBigCols}, torch::kFloat32);
+  const auto n = static_cast<std::size_t>(a.numel());
+  bench::fill_big(a.data_ptr<float>(), n, 0);
+  bench::fill_big(b.data_ptr<float>(), n, 1);
+  checks.push_back({"big_sum", bench::sum_floats((a + b).data_ptr<float>(), n)});
+  bench::Options few = o;  // one op lasts tens of milliseconds
+  few.reps = std::min(o.reps, bench::kBigMaxReps);
+  few.warmup = std::min(o.warmup, bench::kBigMaxWarmup);
+  results.push_back(bench::measure_loop(few, "elementwise_big", "add [60000,784] f32", "op", 1.0,
+                                        [&] { torch::Tensor c = a + b; }));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -145,6 +221,8 @@ int main(int argc, char** argv) {
     bench_chain(o, results, checks);
     bench_seed(o, bench::kSeedSmall, "small", results, checks);
     bench_seed(o, bench::kSeedBig, "big", results, checks);
+    bench_mlp(o, results, checks);
+    bench_elementwise_big(o, results, checks);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "nabla-bench-torch: %s\n", e.what());
     return 1;
