@@ -58,8 +58,16 @@ configure_and_build() {
     targets+=(--target "$1")
     shift
   done
+  # ccache, where a developer has installed it, makes rebuilds in several work trees cheap;
+  # the build does not need it.
+  local launcher=()
+  if command -v ccache >/dev/null; then
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(dirname "$NABLA_ROOT")}"
+  fi
   log "configuring ${dir} (${type})"
-  cmake -S "$NABLA_ROOT" -B "$NABLA_ROOT/$dir" -DCMAKE_BUILD_TYPE="$type" "${cmake_args[@]}" >/dev/null
+  cmake -S "$NABLA_ROOT" -B "$NABLA_ROOT/$dir" -DCMAKE_BUILD_TYPE="$type" "${launcher[@]}" \
+    "${cmake_args[@]}" >/dev/null
   log "building ${dir}"
   cmake --build "$NABLA_ROOT/$dir" -j"$(nproc)" "${targets[@]}"
 }
