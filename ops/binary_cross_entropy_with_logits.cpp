@@ -1,6 +1,9 @@
 // binary_cross_entropy_with_logits: logistic loss on logits, reduced.
-//   forward : l = max(x, 0) − x·t + log(1 + e^(−|x|)) per element (stable for any x; equal
-//             to −t·log σ(x) − (1 − t)·log(1 − σ(x))), then mean, sum or none
+//   forward : l = (1 − t)·x − log σ(x) per element, log σ(x) = min(x, 0) − log(1 + e^(−|x|))
+//             (stable for any x; equal to −t·log σ(x) − (1 − t)·log(1 − σ(x))), then mean,
+//             sum or none. Written as PyTorch writes it, so infinite logits give what
+//             PyTorch gives: l(+∞, 0) = +∞, l(−∞, 1) = +∞ (the form max(x, 0) − x·t + ...
+//             would give ∞ − ∞·0 = NaN there).
 //   backward: grad_x = grad_out · (σ(x) − t) / k,  grad_t = −grad_out · x / k
 //             (k = numel for mean, else 1; grad_out is 0-d, or x's shape for none)
 //   saves   : x and t
@@ -48,7 +51,8 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
     auto loss = [&](std::int64_t i) {
       const double x = static_cast<double>(px[i]);
       const double t = static_cast<double>(pt[i]);
-      return std::fmax(x, 0.0) - x * t + std::log1p(std::exp(-std::fabs(x)));
+      const double log_sigmoid = std::fmin(x, 0.0) - std::log1p(std::exp(-std::fabs(x)));
+      return (1.0 - t) * x - log_sigmoid;
     };
     if (reduction == Reduction::none) {
       result = detail::make_tensor(logits.shape(), logits.dtype());

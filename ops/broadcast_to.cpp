@@ -27,7 +27,7 @@ Tensor broadcast_to(const Tensor& x, const Shape& shape, CallSite where) {
                     shape_str(shape)));
   }
   if (x.shape() == shape) return x;
-  Tensor result = detail::make_tensor(shape, x.dtype());
+  Tensor result = detail::make_tensor(shape, x.dtype(), "broadcast_to");
   detail::dispatch(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     if (x.numel() == 1) {

@@ -55,7 +55,7 @@ Tensor mm(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b, CallSite
         shape_str(a.shape()), trans_a ? "ᵀ" : "", shape_str(b.shape()), trans_b ? "ᵀ" : "", m, k,
         kb, n));
   }
-  Tensor result = detail::make_tensor({m, n}, a.dtype());
+  Tensor result = detail::make_tensor({m, n}, a.dtype(), "matmul");
   detail::gemm(trans_a, trans_b, m, n, k, a, b, result);
   if (auto node = record<MmNode>(result, {a, b}, trans_a, trans_b)) {
     if (node->needs_input_grad(1)) node->a_ = node->save(a);

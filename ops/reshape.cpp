@@ -17,7 +17,7 @@ struct ReshapeNode final : Node {
 
 Shape infer_shape(const Tensor& x, const Shape& shape) {
   Shape out = shape;
-  std::int64_t known = 1;
+  Shape known_extents;  // every extent but the -1
   int infer = -1;
   for (std::size_t i = 0; i < out.size(); ++i) {
     if (out[i] == -1) {
@@ -30,9 +30,10 @@ Shape infer_shape(const Tensor& x, const Shape& shape) {
       throw std::invalid_argument(
           fmt::format("nabla::reshape: negative extent {} in shape {}", out[i], shape_str(shape)));
     } else {
-      known *= out[i];
+      known_extents.push_back(out[i]);
     }
   }
+  const std::int64_t known = shape_numel(known_extents, "reshape");  // throws on overflow
   if (infer >= 0) {
     if (known == 0 || x.numel() % known != 0) {
       throw std::invalid_argument(fmt::format(

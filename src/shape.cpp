@@ -7,10 +7,33 @@
 
 namespace nabla {
 
-std::int64_t shape_numel(const Shape& shape) {
-  std::int64_t n = 1;
-  for (auto e : shape) n *= e;
-  return n;
+std::int64_t shape_numel(const Shape& shape, const char* op) {
+  std::int64_t nonzero = 1;  // product of the nonzero extents: it must fit as well
+  bool empty = false;
+  for (const std::int64_t e : shape) {
+    if (e < 0) {
+      throw std::invalid_argument(
+          fmt::format("nabla::{}: negative extent {} in shape {}", op, e, shape_str(shape)));
+    }
+    if (e == 0) {
+      empty = true;
+    } else if (__builtin_mul_overflow(nonzero, e, &nonzero)) {
+      throw std::invalid_argument(fmt::format(
+          "nabla::{}: shape {} has too many elements: the product of its extents does not fit "
+          "in a 64-bit integer",
+          op, shape_str(shape)));
+    }
+  }
+  return empty ? 0 : nonzero;
+}
+
+std::int64_t checked_mul(std::int64_t a, std::int64_t b, const char* op, const char* what) {
+  std::int64_t r = 0;
+  if (__builtin_mul_overflow(a, b, &r)) {
+    throw std::invalid_argument(
+        fmt::format("nabla::{}: {} {} × {} does not fit in a 64-bit integer", op, what, a, b));
+  }
+  return r;
 }
 
 std::string shape_str(const Shape& shape) {
@@ -32,6 +55,7 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
     }
     out[i] = ea == 1 ? eb : ea;
   }
+  shape_numel(out, op);  // [2⁴⁰, 1] and [1, 2⁴⁰] are valid shapes whose broadcast is not
   return out;
 }
 

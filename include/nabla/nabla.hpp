@@ -7,6 +7,7 @@
 #include "nabla/autograd.hpp"
 #include "nabla/data.hpp"
 #include "nabla/dtype.hpp"
+#include "nabla/errors.hpp"
 #include "nabla/format.hpp"
 #include "nabla/gradcheck.hpp"
 #include "nabla/graph.hpp"

@@ -12,8 +12,16 @@ namespace nabla {
 /// A tensor's shape: one extent per dimension, outermost first. `{}` is a scalar (0-d).
 using Shape = std::vector<std::int64_t>;
 
-/// Number of elements of a shape (1 for a scalar).
-std::int64_t shape_numel(const Shape& shape);
+/// Number of elements of a shape (1 for a scalar). This is the one place shapes are
+/// counted: every tensor's shape passes through it when the tensor is made. Throws
+/// std::invalid_argument naming `op` and the shape when an extent is negative or when
+/// the product of the nonzero extents does not fit in int64 (so no partial product of a
+/// valid shape, such as the rows of a reduction, can overflow either).
+std::int64_t shape_numel(const Shape& shape, const char* op = "shape_numel");
+
+/// a · b for extents and element counts, throwing std::invalid_argument naming `op` and
+/// `what` when the product does not fit in int64.
+std::int64_t checked_mul(std::int64_t a, std::int64_t b, const char* op, const char* what);
 
 /// "[2, 3]" for error messages and printing.
 std::string shape_str(const Shape& shape);
