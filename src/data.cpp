@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <numeric>
 #include <sstream>
 #include <stdexcept>
@@ -311,17 +312,40 @@ Tensor one_hot(const Tensor& labels, std::int64_t classes) {
   if (classes < 1) {
     throw std::invalid_argument(fmt::format("nabla::data::one_hot: {} classes", classes));
   }
+  const Shape shape{labels.numel(), classes};
+  const std::int64_t count = shape_numel(shape, "data::one_hot");
+  if (count > std::numeric_limits<std::int64_t>::max() / 8) {
+    throw std::invalid_argument(fmt::format(
+        "nabla::data::one_hot: {} labels × {} classes is {} elements, more bytes than a 64-bit "
+        "count holds",
+        labels.numel(), classes, count));
+  }
   const auto v = labels.to_vector();
-  std::vector<double> out(v.size() * static_cast<std::size_t>(classes), 0.0);
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (v[i] != std::floor(v[i]) || v[i] < 0 || v[i] >= static_cast<double>(classes)) {
       throw std::invalid_argument(fmt::format(
           "nabla::data::one_hot: label {} at position {} is not a class index in [0, {})", v[i], i,
           classes));
     }
-    out[i * static_cast<std::size_t>(classes) + static_cast<std::size_t>(v[i])] = 1.0;
   }
-  return tensor(out, {static_cast<std::int64_t>(v.size()), classes}, labels.dtype());
+  Tensor out;
+  try {
+    out = zeros(shape, labels.dtype());
+  } catch (const OutOfMemoryError& e) {
+    throw OutOfMemoryError(fmt::format("nabla::data::one_hot: {} labels × {} classes: {}",
+                                       labels.numel(), classes, e.what()));
+  }
+  const auto set_ones = [&](auto* p) {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      p[static_cast<std::int64_t>(i) * classes + static_cast<std::int64_t>(v[i])] = 1;
+    }
+  };
+  if (out.dtype() == f32) {
+    set_ones(out.mutable_data<float>());
+  } else {
+    set_ones(out.mutable_data<double>());
+  }
+  return out;
 }
 
 Tensor scale_to_unit(const Tensor& x, double lo, double hi) {

@@ -30,26 +30,12 @@ void check_backward_anomaly(const Node& node, const std::vector<Tensor>& grads);
 // ---- iterative release -------------------------------------------------------------
 
 namespace {
-struct Graveyard {
-  std::vector<std::shared_ptr<void>> items;
-  bool draining = false;
-};
-thread_local Graveyard graveyard;
+// The list being drained on this thread, or null. It lives on the stack of the outermost
+// defer() call, not in a thread_local object: a static-lifetime Tensor that holds a graph is
+// destroyed after this thread's thread_local objects, and must still find a working queue.
+// A raw pointer is trivially destructible, so it stays readable until the thread ends.
+thread_local std::vector<std::shared_ptr<void>>* active_drain = nullptr;
 
-void drain() noexcept {
-  Graveyard& g = graveyard;
-  if (g.draining) return;
-  g.draining = true;
-  while (!g.items.empty()) {
-    std::shared_ptr<void> item = std::move(g.items.back());
-    g.items.pop_back();
-    item.reset();  // may push more items; they are released by this loop, not recursion
-  }
-  g.draining = false;
-}
-}  // namespace
-
-namespace {
 template <class T>
 void defer(std::shared_ptr<T>&& p) noexcept {
   if (!p) return;
@@ -57,12 +43,23 @@ void defer(std::shared_ptr<T>&& p) noexcept {
     p.reset();
     return;
   }
-  try {
-    graveyard.items.push_back(std::move(p));
-  } catch (...) {
-    p.reset();  // out of memory: release directly (recursion is the lesser evil)
+  if (active_drain != nullptr) {  // inside a release already: queue it, the loop below frees it
+    try {
+      active_drain->push_back(std::move(p));
+    } catch (...) {
+      p.reset();  // out of memory: release directly (recursion is the lesser evil)
+    }
+    return;
   }
-  drain();
+  std::vector<std::shared_ptr<void>> items;
+  active_drain = &items;
+  p.reset();  // may queue more items; they are released by this loop, not recursion
+  while (!items.empty()) {
+    std::shared_ptr<void> item = std::move(items.back());
+    items.pop_back();
+    item.reset();
+  }
+  active_drain = nullptr;
 }
 }  // namespace
 
@@ -212,23 +209,69 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
     meta->grad = accumulate(std::move(meta->grad), stored, create_graph);
   };
 
+  // Claims: this pass's id on every node it walks and on every leaf whose grad it will
+  // write. A node or leaf already claimed by another pass means two threads are running
+  // backward through one graph or one model at once, which nabla does not support: throw
+  // before any scratch space or grad is touched. Released whatever happens, with the
+  // pending sums, so no gradient outlives this call.
+  struct Claims {
+    std::vector<Node*> nodes;
+    std::vector<std::shared_ptr<AutogradMeta>> leaves;
+    ~Claims() {
+      for (Node* n : nodes) {
+        n->pending_ = Tensor();
+        n->claim_.store(0, std::memory_order_release);
+      }
+      for (auto& m : leaves) m->claim.store(0, std::memory_order_release);
+    }
+  } claims;
+  const auto busy = [](const char* what, const std::string& which) {
+    return std::logic_error(fmt::format(
+        "nabla::backward: another backward pass, on another thread, is running through {} {} "
+        "right now. One graph or one model cannot be differentiated from several threads at "
+        "once: give each thread its own model (and optimizer), or run the backward passes one "
+        "after another",
+        what, which));
+  };
+  // True when this pass claims `node` now, false when it already had it.
+  const auto claim_node = [&](Node* node) {
+    std::uint64_t held = 0;
+    if (node->claim_.compare_exchange_strong(held, task, std::memory_order_acq_rel)) {
+      claims.nodes.push_back(node);
+      return true;
+    }
+    if (held == task) return false;
+    throw busy("node", fmt::format("'{}'", node->name()));
+  };
+  const auto claim_leaf = [&](std::shared_ptr<AutogradMeta> meta) {
+    if (inputs || !meta) return;  // nabla::grad writes no leaf's grad
+    std::uint64_t held = 0;
+    if (meta->claim.compare_exchange_strong(held, task, std::memory_order_acq_rel)) {
+      claims.leaves.push_back(std::move(meta));
+    } else if (held != task) {
+      throw busy("the leaf", meta->name.empty() ? std::string("(unnamed)")
+                                                : fmt::format("'{}'", meta->name));
+    }
+  };
+
   // 1. Topological order by iterative DFS.
   std::vector<Node*> post;
   {
     std::vector<std::pair<Node*, std::size_t>> stack;
     for (std::size_t k = 0; k < outputs.size(); ++k) {
-      Node* root = outputs[k].impl()->meta->grad_fn.get();
-      if (root && root->visit_ != task) {
-        root->visit_ = task;
-        stack.emplace_back(root, 0);
-      }
+      const auto& meta = outputs[k].impl()->meta;
+      Node* root = meta->grad_fn.get();
+      if (!root) claim_leaf(meta);
+      if (root && claim_node(root)) stack.emplace_back(root, 0);
       while (!stack.empty()) {
         auto& [node, next] = stack.back();
         if (next < node->edges_.size()) {
-          Node* child = node->edges_[next++].fn.get();
-          if (child && child->visit_ != task) {
-            child->visit_ = task;
+          const Edge& e = node->edges_[next++];
+          Node* child = e.fn.get();
+          if (child && claim_node(child)) {
             stack.emplace_back(child, 0);
+          } else if (!child && e.leaf_edge) {
+            claim_leaf(e.leaf.lock());
           }
         } else {
           post.push_back(node);
@@ -255,14 +298,6 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
     }
     node->needed_ = needed;
   }
-
-  // Clear the pending sums whatever happens, so no gradient outlives this call.
-  struct Cleanup {
-    std::vector<Node*>& nodes;
-    ~Cleanup() {
-      for (Node* n : nodes) n->pending_ = Tensor();
-    }
-  } cleanup{post};
 
   // 2. Seed the roots; an output that is itself a leaf receives its seed directly.
   for (std::size_t k = 0; k < outputs.size(); ++k) {

@@ -66,6 +66,10 @@ Tensor Module::register_parameter(const std::string& name, Tensor tensor) {
                     type_name_, name));
   }
   tensor.requires_grad_(true);
+  // The qualified name doubles as the display name in graphs (to_dot), unless the user
+  // named the tensor; add_child prefixes it when this module becomes a submodule. Names
+  // are set here, at construction, so that const methods never write to the tensors.
+  if (tensor.name().empty()) tensor.set_name(name);
   params_.emplace_back(name, tensor);
   return tensor;
 }
@@ -88,6 +92,11 @@ void Module::add_child(const std::string& name, std::shared_ptr<Module> module) 
         "nabla::nn::{}: a module cannot be its own submodule ('{}')", type_name_, name));
   }
   module->train(training_);
+  NamedTensors inner;
+  module->collect("", inner);
+  for (auto& [qualified, t] : inner) {
+    if (t.name() == qualified) t.set_name(name + "." + qualified);  // still the given name
+  }
   children_.emplace_back(name, std::move(module));
 }
 
@@ -99,11 +108,6 @@ void Module::collect(const std::string& prefix, NamedTensors& out) const {
 NamedTensors Module::named_parameters() const {
   NamedTensors out;
   collect("", out);
-  // The qualified name doubles as the display name in graphs (to_dot), unless the user
-  // named the tensor; the handle is a copy, the name lives on the shared tensor.
-  for (auto& [name, t] : out) {
-    if (t.name().empty() || name.ends_with("." + t.name())) t.set_name(name);
-  }
   return out;
 }
 
@@ -230,9 +234,16 @@ Linear::Linear(std::int64_t in_features, std::int64_t out_features, bool bias, L
         fmt::format("nabla::nn::Linear: in_features and out_features must be ≥ 1, got {} and {}",
                     in_features, out_features));
   }
+  shape_numel({out_features, in_features}, "nn::Linear");  // the weight's size, checked
+  Tensor w;
+  try {
+    w = empty({out_features, in_features}, options.dtype);
+  } catch (const OutOfMemoryError& e) {
+    throw OutOfMemoryError(fmt::format("nabla::nn::Linear({}, {}): the weight does not fit: {}",
+                                       in_features, out_features, e.what()));
+  }
   // torch.nn.Linear.reset_parameters: kaiming_uniform_(a = √5) for the weight, which is
   // U(±1/√fan_in), and the same bound for the bias; weight drawn first, then bias.
-  Tensor w = empty({out_features, in_features}, options.dtype);
   init::kaiming_uniform_(w, std::sqrt(5.0), init::FanMode::fan_in, init::Nonlinearity::leaky_relu,
                          options.generator);
   register_parameter("weight", w);
@@ -373,9 +384,11 @@ Tensor Dropout::forward(const Tensor& x) {
   Tensor mask = empty(x.shape(), x.dtype());
   auto fill = [&](auto* m) {
     using T = std::remove_pointer_t<decltype(m)>;
-    for (std::int64_t i = 0; i < mask.numel(); ++i) {
-      m[i] = gen.uniform() < p_ ? T(0) : static_cast<T>(keep);
-    }
+    gen.locked([&](Generator::Unlocked& g) {
+      for (std::int64_t i = 0; i < mask.numel(); ++i) {
+        m[i] = g.uniform() < p_ ? T(0) : static_cast<T>(keep);
+      }
+    });
   };
   if (x.dtype() == f32) {
     fill(mask.mutable_data<float>());
@@ -409,9 +422,11 @@ void check_tensor(const Tensor& t, const char* fn) {
 
 // Fills t with values drawn by `draw`, in row-major order, without recording on the graph.
 template <class Draw>
-Tensor& fill_with(Tensor& t, Draw draw) {
+Tensor& fill_with(Tensor& t, Generator& gen, Draw draw) {
   std::vector<double> values(static_cast<std::size_t>(t.numel()));
-  for (double& v : values) v = draw();
+  gen.locked([&](Generator::Unlocked& g) {
+    for (double& v : values) v = draw(g);
+  });
   NoGradGuard no_grad;
   t.copy_(tensor(values, t.shape(), t.dtype()));
   return t;
@@ -469,8 +484,7 @@ Tensor& uniform_(Tensor& t, double a, double b, Generator* gen) {
     throw std::invalid_argument(
         fmt::format("nabla::nn::init::uniform_: need finite a ≤ b, got a = {}, b = {}", a, b));
   }
-  Generator& g = pick(gen);
-  return fill_with(t, [&] { return a + (b - a) * g.uniform(); });
+  return fill_with(t, pick(gen), [&](Generator::Unlocked& g) { return a + (b - a) * g.uniform(); });
 }
 
 Tensor& normal_(Tensor& t, double mean, double std, Generator* gen) {
@@ -480,8 +494,7 @@ Tensor& normal_(Tensor& t, double mean, double std, Generator* gen) {
         "nabla::nn::init::normal_: need a finite mean and std ≥ 0, got mean = {}, std = {}", mean,
         std));
   }
-  Generator& g = pick(gen);
-  return fill_with(t, [&] { return mean + std * g.normal(); });
+  return fill_with(t, pick(gen), [&](Generator::Unlocked& g) { return mean + std * g.normal(); });
 }
 
 Tensor& constant_(Tensor& t, double value) {

@@ -4,6 +4,8 @@
 
 #include "nabla/optim.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -120,6 +122,24 @@ void Optimizer::add_buffer(const std::string& name) {
     state_[i].buffers.emplace_back(name, zeros_like(params_[i].detach()));
 }
 
+void Optimizer::check_state(std::size_t i) {
+  const Tensor& p = params_[i];
+  ParamState& st = state_[i];
+  for (auto& [name, buf] : st.buffers) {
+    if (buf.shape() == p.shape() && buf.dtype() == p.dtype()) continue;
+    if (st.step == 0) {
+      buf = zeros_like(p.detach());
+      continue;
+    }
+    throw std::logic_error(fmt::format(
+        "nabla::optim::{}::step: parameter {}{} is now {} {}, but its state '{}' was made for {} "
+        "{} and has seen {} steps: the model changed (model.to(...)?) after the optimizer "
+        "stepped. Build the optimizer after converting the model, or load a matching state",
+        name_, i, p.name().empty() ? "" : fmt::format(" ('{}')", p.name()), dtype_name(p.dtype()),
+        shape_str(p.shape()), name, dtype_name(buf.dtype()), shape_str(buf.shape()), st.step));
+  }
+}
+
 StateList Optimizer::state() const {
   NoGradGuard no_grad;
   StateList out;
@@ -208,6 +228,7 @@ void SGD::step() {
     Tensor& p = params_[i];
     const Tensor grad = p.grad();
     if (!grad.defined()) continue;
+    check_state(i);
     ParamState& st = state_[i];
     Tensor g = grad.detach();  // aliases the stored gradient: never written below
     if (o.weight_decay != 0.0) {
@@ -260,6 +281,7 @@ void Adam::step() {
     Tensor& p = params_[i];
     const Tensor grad = p.grad();
     if (!grad.defined()) continue;
+    check_state(i);
     ParamState& st = state_[i];
     Tensor g = grad.detach();  // aliases the stored gradient: never written below
     if (o.weight_decay != 0.0) {

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
+#include <limits>
 #include <numbers>
 
 #include "nabla/ops.hpp"
@@ -58,24 +60,47 @@ TensorImpl::~TensorImpl() {
   if (meta && meta.use_count() == 1 && meta->grad_fn) defer_release(std::move(meta->grad_fn));
 }
 
-Tensor make_tensor(Shape shape, Dtype dtype) {
-  auto impl = make_pooled<TensorImpl>();
-  for (auto e : shape) {
-    if (e < 0) {
-      throw std::invalid_argument(
-          fmt::format("nabla: negative extent in shape {}", shape_str(shape)));
-    }
+namespace {
+std::string byte_count(std::uint64_t bytes) {
+  static constexpr const char* kUnits[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double v = static_cast<double>(bytes);
+  std::size_t u = 0;
+  while (v >= 1024.0 && u + 1 < std::size(kUnits)) {
+    v /= 1024.0;
+    ++u;
   }
-  impl->numel = shape_numel(shape);
+  return u == 0 ? fmt::format("{} bytes", bytes) : fmt::format("{:.1f} {}", v, kUnits[u]);
+}
+}  // namespace
+
+Tensor make_tensor(Shape shape, Dtype dtype, const char* op) {
+  const std::int64_t numel = shape_numel(shape, op);
+  const auto elem = static_cast<std::int64_t>(dtype_size(dtype));
+  if (numel > std::numeric_limits<std::int64_t>::max() / elem) {
+    throw std::invalid_argument(fmt::format(
+        "nabla::{}: a {} tensor of shape {} would need {} × {} bytes, more than a 64-bit byte "
+        "count holds",
+        op, dtype_name(dtype), shape_str(shape), numel, elem));
+  }
+  const auto nbytes = static_cast<std::size_t>(numel * elem);
+  auto impl = make_pooled<TensorImpl>();
+  try {
+    impl->storage = make_pooled<Storage>(nbytes);
+  } catch (const std::bad_alloc&) {
+    throw OutOfMemoryError(fmt::format(
+        "nabla::{}: out of memory: a {} tensor of shape {} needs {} ({} bytes), which could not "
+        "be allocated",
+        op, dtype_name(dtype), shape_str(shape), byte_count(nbytes), nbytes));
+  }
+  impl->numel = numel;
   impl->shape = std::move(shape);
   impl->dtype = dtype;
-  impl->storage = make_pooled<Storage>(static_cast<std::size_t>(impl->numel) * dtype_size(dtype));
   return Tensor(std::move(impl));
 }
 
 Tensor alias_with_shape(const Tensor& src, Shape shape) {
   auto impl = make_pooled<TensorImpl>();
-  impl->numel = shape_numel(shape);
+  impl->numel = shape_numel(shape, "reshape");
   impl->shape = std::move(shape);
   impl->dtype = src.dtype();
   impl->storage = src.impl()->storage;
@@ -105,19 +130,51 @@ using detail::make_tensor;
 
 // ---- generator ---------------------------------------------------------------------
 
+Generator::Generator(const Generator& other) {
+  std::lock_guard<std::mutex> lock(other.mutex_);
+  engine_ = other.engine_;
+  has_spare_ = other.has_spare_;
+  spare_ = other.spare_;
+}
+
+Generator& Generator::operator=(const Generator& other) {
+  if (this == &other) return *this;
+  std::scoped_lock lock(mutex_, other.mutex_);
+  engine_ = other.engine_;
+  has_spare_ = other.has_spare_;
+  spare_ = other.spare_;
+  return *this;
+}
+
+void Generator::manual_seed(std::uint64_t seed) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  engine_.seed(seed);
+  has_spare_ = false;
+}
+
 double Generator::uniform() {
+  return locked([](Unlocked& g) { return g.uniform(); });
+}
+double Generator::normal() {
+  return locked([](Unlocked& g) { return g.normal(); });
+}
+std::uint64_t Generator::integer(std::uint64_t n) {
+  return locked([n](Unlocked& g) { return g.integer(n); });
+}
+
+double Generator::uniform_unlocked() {
   // 53 random bits give every double in [0, 1) on a grid of 2^-53.
   return static_cast<double>(engine_() >> 11) * 0x1.0p-53;
 }
 
-double Generator::normal() {
+double Generator::normal_unlocked() {
   if (has_spare_) {
     has_spare_ = false;
     return spare_;
   }
-  double u1 = uniform();
-  while (u1 <= 0.0) u1 = uniform();
-  const double u2 = uniform();
+  double u1 = uniform_unlocked();
+  while (u1 <= 0.0) u1 = uniform_unlocked();
+  const double u2 = uniform_unlocked();
   const double r = std::sqrt(-2.0 * std::log(u1));
   const double theta = 2.0 * std::numbers::pi * u2;
   spare_ = r * std::sin(theta);
@@ -125,7 +182,7 @@ double Generator::normal() {
   return r * std::cos(theta);
 }
 
-std::uint64_t Generator::integer(std::uint64_t n) {
+std::uint64_t Generator::integer_unlocked(std::uint64_t n) {
   if (n == 0) throw std::invalid_argument("nabla::Generator::integer: n must be positive");
   // Rejection sampling removes the modulo bias.
   const std::uint64_t limit =
@@ -185,8 +242,22 @@ T Tensor::item() const {
         "nabla::Tensor::item: the tensor has {} elements (shape {}); item() needs exactly one",
         impl_->numel, shape_str(impl_->shape)));
   }
-  return detail::dispatch(
-      impl_->dtype, [&](auto tag) { return static_cast<T>(*data_ptr<decltype(tag)>(*this)); });
+  return detail::dispatch(impl_->dtype, [&](auto tag) {
+    const auto v = *data_ptr<decltype(tag)>(*this);
+    if constexpr (std::is_integral_v<T>) {
+      // Converting NaN, ±inf or an out-of-range float to an integer is undefined in C++;
+      // PyTorch refuses as well ("cannot convert float NaN to integer").
+      constexpr auto lo = static_cast<double>(std::numeric_limits<T>::min());
+      constexpr double hi_excl = -lo;  // 2^(bits-1), exact in a double
+      const auto d = static_cast<double>(v);
+      if (!(d >= lo && d < hi_excl)) {
+        throw std::invalid_argument(
+            fmt::format("nabla::Tensor::item: the value {} does not fit in {}-bit integer", d,
+                        8 * sizeof(T)));
+      }
+    }
+    return static_cast<T>(v);
+  });
 }
 template float Tensor::item<float>() const;
 template double Tensor::item<double>() const;
@@ -441,23 +512,28 @@ Tensor Tensor::pow(double exponent) const {
 // ---- factories ---------------------------------------------------------------------
 
 Tensor empty(const Shape& shape, Dtype dtype) {
-  return make_tensor(shape, dtype);
+  return make_tensor(shape, dtype, "empty");
 }
 
-Tensor full(const Shape& shape, double value, Dtype dtype) {
-  Tensor t = make_tensor(shape, dtype);
+namespace {
+Tensor filled(const Shape& shape, double value, Dtype dtype, const char* op) {
+  Tensor t = make_tensor(shape, dtype, op);
   detail::dispatch(dtype, [&](auto tag) {
     using T = decltype(tag);
     std::fill_n(data_ptr<T>(t), t.numel(), static_cast<T>(value));
   });
   return t;
 }
+}  // namespace
 
+Tensor full(const Shape& shape, double value, Dtype dtype) {
+  return filled(shape, value, dtype, "full");
+}
 Tensor zeros(const Shape& shape, Dtype dtype) {
-  return full(shape, 0.0, dtype);
+  return filled(shape, 0.0, dtype, "zeros");
 }
 Tensor ones(const Shape& shape, Dtype dtype) {
-  return full(shape, 1.0, dtype);
+  return filled(shape, 1.0, dtype, "ones");
 }
 Tensor zeros_like(const Tensor& like) {
   return zeros(like.shape(), like.dtype());
@@ -466,19 +542,19 @@ Tensor ones_like(const Tensor& like) {
   return ones(like.shape(), like.dtype());
 }
 Tensor scalar_tensor(double value, Dtype dtype) {
-  return full({}, value, dtype);
+  return filled({}, value, dtype, "scalar_tensor");
 }
 
 namespace {
 template <class S>
 Tensor from_values(std::span<const S> values, const Shape& shape, Dtype dtype) {
-  const std::int64_t n = shape_numel(shape);
+  const std::int64_t n = shape_numel(shape, "tensor");
   if (static_cast<std::int64_t>(values.size()) != n) {
     throw std::invalid_argument(
         fmt::format("nabla::tensor: {} values do not fill shape {} ({} elements)", values.size(),
                     shape_str(shape), n));
   }
-  Tensor t = make_tensor(shape, dtype);
+  Tensor t = make_tensor(shape, dtype, "tensor");
   detail::dispatch(dtype, [&](auto tag) {
     using T = decltype(tag);
     std::transform(values.begin(), values.end(), data_ptr<T>(t),
@@ -550,12 +626,25 @@ Tensor tensor(const NestedList& values, Dtype dtype) {
 }
 
 Tensor arange(double start, double end, double step, Dtype dtype) {
+  if (!std::isfinite(start) || !std::isfinite(end) || !std::isfinite(step)) {
+    throw std::invalid_argument(fmt::format(
+        "nabla::arange: start, end and step must be finite, got start {}, end {}, step {}", start,
+        end, step));
+  }
   if (step == 0.0 || (end - start) * step < 0.0) {
     throw std::invalid_argument(
         fmt::format("nabla::arange: step {} cannot go from {} to {}", step, start, end));
   }
-  const auto n = static_cast<std::int64_t>(std::ceil((end - start) / step));
-  Tensor t = make_tensor({std::max<std::int64_t>(n, 0)}, dtype);
+  const double count = std::ceil((end - start) / step);
+  // Beyond 2⁶² the count is not even representable as an extent; make_tensor then
+  // reports what the memory would be for anything smaller.
+  if (!(count < 0x1p62)) {
+    throw std::invalid_argument(fmt::format(
+        "nabla::arange: from {} to {} by {} is {} elements, too many for a tensor", start, end,
+        step, count));
+  }
+  const auto n = std::max<std::int64_t>(static_cast<std::int64_t>(count), 0);
+  Tensor t = make_tensor({n}, dtype, "arange");
   detail::dispatch(dtype, [&](auto tag) {
     using T = decltype(tag);
     T* p = data_ptr<T>(t);
@@ -570,21 +659,25 @@ Tensor arange(double end, Dtype dtype) {
 }
 
 Tensor rand(const Shape& shape, Generator& gen, Dtype dtype) {
-  Tensor t = make_tensor(shape, dtype);
+  Tensor t = make_tensor(shape, dtype, "rand");
   detail::dispatch(dtype, [&](auto tag) {
     using T = decltype(tag);
     T* p = data_ptr<T>(t);
-    for (std::int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<T>(gen.uniform());
+    gen.locked([&](Generator::Unlocked& g) {
+      for (std::int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<T>(g.uniform());
+    });
   });
   return t;
 }
 
 Tensor randn(const Shape& shape, Generator& gen, Dtype dtype) {
-  Tensor t = make_tensor(shape, dtype);
+  Tensor t = make_tensor(shape, dtype, "randn");
   detail::dispatch(dtype, [&](auto tag) {
     using T = decltype(tag);
     T* p = data_ptr<T>(t);
-    for (std::int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<T>(gen.normal());
+    gen.locked([&](Generator::Unlocked& g) {
+      for (std::int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<T>(g.normal());
+    });
   });
   return t;
 }

@@ -3,6 +3,7 @@
 // (AutogradMeta) are separate objects so that graph edges, which point at bookkeeping,
 // never keep values alive.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -33,6 +34,9 @@ struct Storage {
 };
 
 struct AutogradMeta {
+  // The backward pass accumulating into this leaf's grad (0 when none): two at once, from
+  // two threads training one model, are refused instead of racing on grad.
+  std::atomic<std::uint64_t> claim{0};
   bool requires_grad = false;
   bool retains_grad = false;
   Tensor grad;
@@ -55,8 +59,10 @@ std::shared_ptr<T> make_pooled(A&&... args) {
   return std::allocate_shared<T>(PoolAllocator<T>{}, std::forward<A>(args)...);
 }
 
-/// A new tensor of `shape` with fresh, uninitialized storage.
-Tensor make_tensor(Shape shape, Dtype dtype);
+/// A new tensor of `shape` with fresh, uninitialized storage. Throws std::invalid_argument
+/// naming `op` for a negative extent or an element or byte count that overflows, and
+/// nabla::OutOfMemoryError naming `op`, the shape and the bytes when the memory cannot be had.
+Tensor make_tensor(Shape shape, Dtype dtype, const char* op = "empty");
 /// A tensor aliasing `src`'s storage with another shape of the same numel, no history.
 Tensor alias_with_shape(const Tensor& src, Shape shape);
 

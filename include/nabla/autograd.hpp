@@ -19,6 +19,7 @@
 /// }
 /// ```
 
+#include <atomic>
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
@@ -187,9 +188,11 @@ class Node : public std::enable_shared_from_this<Node> {
   double grad_norm_ = std::numeric_limits<double>::quiet_NaN();
   std::source_location location_{};
 
-  // Engine scratch space, valid during one backward.
+  // Engine scratch space, valid during one backward. `claim_` holds the id of the backward
+  // pass walking this node (0 when none): the visit mark, and how a second pass through
+  // the same node from another thread is caught before it touches the scratch space.
   Tensor pending_;
-  std::uint64_t visit_ = 0;
+  std::atomic<std::uint64_t> claim_{0};
   bool needed_ = false;
   std::weak_ptr<detail::AutogradMeta> retained_;
   friend class Tensor;

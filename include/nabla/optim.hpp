@@ -79,6 +79,12 @@ class Optimizer {
   };
   /// Adds a zero buffer called `name` to every parameter's state.
   void add_buffer(const std::string& name);
+  /// Called by step() for parameter `i` before its update: when the parameter's shape or
+  /// dtype changed since its state was made (model.to(f64) after the optimizer was built),
+  /// state that was never used is made anew, as PyTorch makes state lazily; state that
+  /// has seen steps throws std::logic_error naming the optimizer, the parameter and both
+  /// layouts.
+  void check_state(std::size_t i);
 
   std::vector<Tensor> params_;
   std::vector<ParamState> state_;

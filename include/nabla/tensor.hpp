@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <span>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "nabla/dtype.hpp"
+#include "nabla/errors.hpp"
 #include "nabla/shape.hpp"
 
 namespace nabla {
@@ -31,29 +33,61 @@ class Engine;
 /// A seeded pseudo-random generator. The same seed gives the same numbers on every
 /// platform: normal variates come from nabla's own Box-Muller transform over a 64-bit
 /// Mersenne twister, not from the standard library's implementation-defined distributions.
+///
+/// Thread-safe, as PyTorch's generators are: every draw takes the generator's lock, so
+/// threads sharing one generator (the default one, say) each get a valid stream, though
+/// which thread gets which numbers then depends on scheduling. For many draws at once,
+/// `locked(f)` takes the lock once and hands `f` an unlocked view. For reproducible
+/// multi-threaded runs give each thread its own Generator.
 class Generator {
  public:
+  /// Draws on a generator whose lock the caller holds (see locked()).
+  class Unlocked {
+   public:
+    double uniform() { return gen_.uniform_unlocked(); }
+    double normal() { return gen_.normal_unlocked(); }
+    std::uint64_t integer(std::uint64_t n) { return gen_.integer_unlocked(n); }
+
+   private:
+    friend class Generator;
+    explicit Unlocked(Generator& gen) : gen_(gen) {}
+    Generator& gen_;
+  };
+
   /// A generator seeded with `seed`.
   explicit Generator(std::uint64_t seed = 0x9E3779B97F4A7C15ull) : engine_(seed) {}
+  /// A copy of `other`'s state (it continues the same stream), with a lock of its own.
+  Generator(const Generator& other);
+  Generator& operator=(const Generator& other);
   /// Reseeds the generator.
-  void manual_seed(std::uint64_t seed) {
-    engine_.seed(seed);
-    has_spare_ = false;
-  }
+  void manual_seed(std::uint64_t seed);
   /// A uniform double in [0, 1).
   double uniform();
   /// A standard normal double.
   double normal();
-  /// A uniform integer in [0, n).
+  /// A uniform integer in [0, n). Throws std::invalid_argument for n = 0.
   std::uint64_t integer(std::uint64_t n);
+  /// Calls f(Unlocked&) with the lock held: many draws for the price of one lock.
+  template <class F>
+  decltype(auto) locked(F&& f) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Unlocked draw(*this);
+    return std::forward<F>(f)(draw);
+  }
 
  private:
+  double uniform_unlocked();
+  double normal_unlocked();
+  std::uint64_t integer_unlocked(std::uint64_t n);
+
+  mutable std::mutex mutex_;
   std::mt19937_64 engine_;
   bool has_spare_ = false;
   double spare_ = 0.0;
 };
 
-/// The process-wide default generator, used by factories called without one.
+/// The process-wide default generator, used by factories, layers and Dropout called
+/// without one. Safe to use from several threads (see Generator).
 Generator& default_generator();
 
 /// Reseeds the default generator (PyTorch's `torch::manual_seed`).
