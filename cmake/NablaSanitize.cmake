@@ -1,7 +1,7 @@
 # Sanitizer and fuzzing flags (tools/test --sanitize, --tsan; tools/fuzz). Unlike warnings,
 # they must reach every target of the build, tests and examples included, so they are set
-# for the whole directory tree here. NABLA_SANITIZE_FLAGS is kept in the cache so that
-# the package test can build its consumer with the same flags.
+# for the whole directory tree here. NABLA_SANITIZE_FLAGS_STRING holds them all, for the
+# package test, whose consumer must be built (and linked) with the same flags.
 set(NABLA_SANITIZE_FLAGS "")
 if(NABLA_SANITIZE STREQUAL "address")
   set(NABLA_SANITIZE_FLAGS
@@ -23,5 +23,6 @@ if(NABLA_FUZZ)
   # Coverage feedback for libFuzzer in every object; only the fuzz targets link its main.
   add_compile_options(-fsanitize=fuzzer-no-link)
   add_link_options(-fsanitize=fuzzer-no-link)
+  list(APPEND NABLA_SANITIZE_FLAGS -fsanitize=fuzzer-no-link)
 endif()
 string(REPLACE ";" " " NABLA_SANITIZE_FLAGS_STRING "${NABLA_SANITIZE_FLAGS}")

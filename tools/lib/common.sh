@@ -14,6 +14,10 @@ NABLA_TEST_PACKAGES=(python3-numpy)
 # dataset-fashion-mnist holds the data of fashion_mnist and autoencoder.
 NABLA_EXAMPLE_PACKAGES=(gnuplot-nox dataset-fashion-mnist)
 
+# Debian packages the sanitizer suite and the fuzzers need: clang with its runtimes
+# (AddressSanitizer, UndefinedBehaviorSanitizer, libFuzzer).
+NABLA_SANITIZE_PACKAGES=(clang libclang-rt-14-dev)
+
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # ensure_packages PKG...: installs, with apt-get, the packages that are not installed yet.
@@ -70,4 +74,23 @@ configure_and_build() {
     "${cmake_args[@]}" >/dev/null
   log "building ${dir}"
   cmake --build "$NABLA_ROOT/$dir" -j"$(nproc)" "${targets[@]}"
+}
+
+# configure_sanitize_build [TARGET...]: the clang build with ASan + UBSan + LSan and the
+# libFuzzer targets, in build-sanitize/. tools/test --sanitize and tools/fuzz share it, so
+# the library is compiled once for both.
+configure_sanitize_build() {
+  configure_and_build build-sanitize RelWithDebInfo "$@" -- \
+    -DCMAKE_CXX_COMPILER=clang++ -DNABLA_SANITIZE=address -DNABLA_FUZZ=ON \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g"
+}
+
+# sanitizer_environment: what the sanitizer runtimes read. Leaks are errors; an allocation
+# too large to satisfy returns null, so nabla's out-of-memory error is what is tested,
+# not the sanitizer's own abort; OpenBLAS's threads (not instrumented) stay off.
+sanitizer_environment() {
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1}"
+  export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+  export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}"
+  export OPENBLAS_NUM_THREADS=1
 }
