@@ -1,9 +1,10 @@
 // binary_cross_entropy_with_logits: logistic loss on logits, reduced.
-//   forward : l = (1 − t)·x − log σ(x) per element, log σ(x) = min(x, 0) − log(1 + e^(−|x|))
-//             (stable for any x; equal to −t·log σ(x) − (1 − t)·log(1 − σ(x))), then mean,
-//             sum or none. Written as PyTorch writes it, so infinite logits give what
-//             PyTorch gives: l(+∞, 0) = +∞, l(−∞, 1) = +∞ (the form max(x, 0) − x·t + ...
-//             would give ∞ − ∞·0 = NaN there).
+//   forward : l = −t·log σ(x) − (1 − t)·log(1 − σ(x)) per element, computed stably as
+//             (1 − t)·x + log(1 + e^(−x)) for x ≥ 0 and −t·x + log(1 + eˣ) for x < 0,
+//             then mean, sum or none. At infinite logits it gives the limits: +∞ when
+//             confidently wrong (x = +∞ with t < 1, x = −∞ with t > 0), 0 when confidently
+//             right, never ∞·0 = NaN. (Debian's python3-torch 1.13.1 gives +∞ for (+∞, 0)
+//             as well, but NaN for (+∞, 1), (−∞, 1) and (−∞, 0).)
 //   backward: grad_x = grad_out · (σ(x) − t) / k,  grad_t = −grad_out · x / k
 //             (k = numel for mean, else 1; grad_out is 0-d, or x's shape for none)
 //   saves   : x and t
@@ -51,8 +52,10 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
     auto loss = [&](std::int64_t i) {
       const double x = static_cast<double>(px[i]);
       const double t = static_cast<double>(pt[i]);
-      const double log_sigmoid = std::fmin(x, 0.0) - std::log1p(std::exp(-std::fabs(x)));
-      return (1.0 - t) * x - log_sigmoid;
+      // w·|x| with w = 0 is 0 even for |x| = ∞: the term is absent, not ∞·0.
+      const auto times = [](double w, double v) { return w == 0.0 ? 0.0 : w * v; };
+      const double log1p_exp = std::log1p(std::exp(-std::fabs(x)));
+      return (x >= 0.0 ? times(1.0 - t, x) : times(t, -x)) + log1p_exp;
     };
     if (reduction == Reduction::none) {
       result = detail::make_tensor(logits.shape(), logits.dtype());

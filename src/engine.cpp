@@ -387,7 +387,12 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
 
 // ---- Node --------------------------------------------------------------------------
 
+Node::Node(const char* name) noexcept : name_(name) {
+  detail::live_nodes.fetch_add(1, std::memory_order_relaxed);
+}
+
 Node::~Node() {
+  detail::live_nodes.fetch_sub(1, std::memory_order_relaxed);
   // Hand the links to the rest of the graph to the release queue; the outermost
   // destructor releases them one by one, so no chain is destroyed recursively.
   for (auto& e : edges_) detail::defer_release(std::move(e.fn));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -24,6 +25,9 @@ namespace {
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
 constexpr std::size_t kHugeBytes = std::size_t{8} << 20;  // buffers this big or bigger
 }  // namespace
+
+std::atomic<std::int64_t> live_nodes{0};  // counted by Node's constructor and destructor
+std::atomic<std::int64_t> live_storages{0};
 
 Storage::Storage(std::size_t n) : nbytes(n) {
   if (n <= kInlineBytes) {
@@ -48,10 +52,12 @@ Storage::Storage(std::size_t n) : nbytes(n) {
     if (align == kHugePage) madvise(data, rounded, MADV_HUGEPAGE);  // a hint: failure is fine
 #endif
   }
+  live_storages.fetch_add(1, std::memory_order_relaxed);  // after the last throw
 }
 
 Storage::~Storage() {
   if (data != inline_buf) std::free(data);
+  live_storages.fetch_sub(1, std::memory_order_relaxed);
 }
 
 TensorImpl::~TensorImpl() {
@@ -688,6 +694,13 @@ Tensor rand(const Shape& shape, Dtype dtype) {
 Tensor randn(const Shape& shape, Dtype dtype) {
   return randn(shape, default_generator(), dtype);
 }
+
+namespace debug {
+LiveCounts live_counts() noexcept {
+  return {detail::live_nodes.load(std::memory_order_relaxed),
+          detail::live_storages.load(std::memory_order_relaxed)};
+}
+}  // namespace debug
 
 // ---- grad mode ---------------------------------------------------------------------
 

@@ -33,6 +33,11 @@ struct Storage {
   alignas(16) std::byte inline_buf[kInlineBytes];
 };
 
+/// What debug::live_counts() reports (defined in tensor.cpp; Node's constructor and
+/// destructor keep live_nodes).
+extern std::atomic<std::int64_t> live_nodes;
+extern std::atomic<std::int64_t> live_storages;
+
 struct AutogradMeta {
   // The backward pass accumulating into this leaf's grad (0 when none): two at once, from
   // two threads training one model, are refused instead of racing on grad.

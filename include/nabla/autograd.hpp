@@ -116,7 +116,7 @@ struct SavedTensor {
 class Node : public std::enable_shared_from_this<Node> {
  public:
   /// `name` must outlive the node (a string literal).
-  explicit Node(const char* name) noexcept : name_(name) {}
+  explicit Node(const char* name) noexcept;
   virtual ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
@@ -223,5 +223,17 @@ std::shared_ptr<N> record(Tensor& result, std::initializer_list<Tensor> inputs, 
   node->attach(result, inputs);
   return node;
 }
+
+namespace debug {
+/// How many graph nodes and value storages are alive in this process right now: for leak
+/// tests and long runs (tools/soak). A graph that is dropped, with or without
+/// create_graph, returns both counts to where they stood.
+struct LiveCounts {
+  std::int64_t nodes = 0;     ///< Node objects (recorded ops) not yet destroyed
+  std::int64_t storages = 0;  ///< blocks of tensor values not yet freed
+};
+/// The current counts (relaxed atomic reads: exact once other threads are quiet).
+LiveCounts live_counts() noexcept;
+}  // namespace debug
 
 }  // namespace nabla
