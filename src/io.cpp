@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -33,6 +34,10 @@ namespace {
 using Json = nlohmann::ordered_json;  // keeps the header's key order (ties of empty tensors)
 
 constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;  // the limit of the reference reader
+// Arrays and objects nest at most this deep in a header (a valid one nests 3 deep: the
+// header, an entry, its shape). nlohmann-json parses and destroys iteratively, but dumping a
+// value (brief(), for messages) and copying one recurse once per level.
+constexpr std::size_t kMaxHeaderDepth = 64;
 constexpr const char* kMetadataKey = "__metadata__";
 constexpr const char* kKindKey = "nabla.kind";
 constexpr const char* kOptimizerKey = "nabla.optimizer";
@@ -189,6 +194,37 @@ std::string brief(const Json& value) {
   return text;
 }
 
+// How deep arrays and objects nest in JSON text, found by one linear scan that skips strings
+// (and the escapes inside them), so that no deeply nested header reaches nlohmann-json.
+struct Nesting {
+  std::size_t depth = 0;       // the deepest level
+  std::size_t first_over = 0;  // the byte that first opens a level deeper than kMaxHeaderDepth
+};
+
+Nesting nesting_of(std::string_view text) {
+  Nesting out;
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character, which may be a quote
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth == kMaxHeaderDepth + 1 && out.depth <= kMaxHeaderDepth) out.first_over = i;
+      out.depth = std::max(out.depth, depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;  // an unbalanced bracket is for the parser to report
+    }
+  }
+  return out;
+}
+
 // An open safetensors file; every error names the calling function and the path.
 class Reader {
  public:
@@ -234,6 +270,12 @@ class Reader {
     data_size_ = size_ - 8 - n;
     std::string text(static_cast<std::size_t>(n), '\0');
     read_exact(text.data(), text.size(), "the header");
+    if (const Nesting nesting = nesting_of(text); nesting.depth > kMaxHeaderDepth) {
+      fail(fmt::format(
+          "the header nests arrays and objects {} levels deep, more than the {} levels nabla "
+          "reads (level {} opens at byte {} of the header)",
+          nesting.depth, kMaxHeaderDepth, kMaxHeaderDepth + 1, nesting.first_over));
+    }
 
     // JSON itself keeps the last of two equal keys; a header that names a tensor twice is
     // ambiguous, so the parser's callback watches the top-level keys.
@@ -343,22 +385,28 @@ class Reader {
       }
       e.shape.push_back(extent.get<std::int64_t>());
     }
-    // The bytes the shape needs, computed without overflow; whether they fit the data is
-    // for the data_offsets checks below to say.
+    // The elements and bytes the shape needs, computed without overflow; whether they fit
+    // the data is for the data_offsets checks below to say. The nonzero extents must
+    // multiply to an int64 even when another extent is 0: a tensor's strides are their
+    // products.
+    std::int64_t numel = 1;
+    bool has_zero = false;
+    for (std::int64_t extent : e.shape) {
+      if (extent == 0) {
+        has_zero = true;
+      } else if (__builtin_mul_overflow(numel, extent, &numel)) {
+        fail(fmt::format(
+            "tensor '{}' has shape {}, whose extents multiply past 2^63 - 1 (more elements than "
+            "a tensor can index)",
+            name, shape_str(e.shape)));
+      }
+    }
+    if (has_zero) numel = 0;
     const std::uint64_t elem = dtype_size(e.dtype);
     std::uint64_t bytes = 0;
-    if (std::find(e.shape.begin(), e.shape.end(), 0) == e.shape.end()) {
-      constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
-      std::uint64_t numel = 1;
-      for (std::int64_t extent : e.shape) {
-        const auto x = static_cast<std::uint64_t>(extent);
-        if (numel > kMax / x || numel * x > kMax / elem) {
-          fail(fmt::format("tensor '{}' of shape {} and dtype {} has more than 2^64 bytes", name,
-                           shape_str(e.shape), code));
-        }
-        numel *= x;
-      }
-      bytes = numel * elem;
+    if (__builtin_mul_overflow(static_cast<std::uint64_t>(numel), elem, &bytes)) {
+      fail(fmt::format("tensor '{}' of shape {} and dtype {} has more than 2^64 bytes", name,
+                       shape_str(e.shape), code));
     }
 
     const Json& offsets = field("data_offsets");
