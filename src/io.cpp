@@ -24,15 +24,25 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace nabla {
 namespace {
 
-using Json = nlohmann::ordered_json;  // keeps the header's key order (ties of empty tensors)
+// Writing keeps the tensors' order in the header. Reading parses into std::map objects:
+// ordered_json finds each key by a linear search, so parsing an object of n keys costs n^2
+// (an 870 KB header of 80000 keys took 20 s); the order of the header's top-level keys,
+// which breaks ties between empty tensors, is recorded while parsing instead.
+using Json = nlohmann::ordered_json;
+using InJson = nlohmann::json;
 
 constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;  // the limit of the reference reader
+// Arrays and objects nest at most this deep in a header (a valid one nests 3 deep: the
+// header, an entry, its shape). nlohmann-json parses and destroys iteratively, but dumping a
+// value (brief(), for messages) and copying one recurse once per level.
+constexpr std::size_t kMaxHeaderDepth = 64;
 constexpr const char* kMetadataKey = "__metadata__";
 constexpr const char* kKindKey = "nabla.kind";
 constexpr const char* kOptimizerKey = "nabla.optimizer";
@@ -183,10 +193,41 @@ struct Header {
 };
 
 // Up to 80 characters of a JSON value, for error messages about a value of the wrong kind.
-std::string brief(const Json& value) {
+std::string brief(const InJson& value) {
   std::string text = value.dump();
   if (text.size() > 80) text = text.substr(0, 77) + "...";
   return text;
+}
+
+// How deep arrays and objects nest in JSON text, found by one linear scan that skips strings
+// (and the escapes inside them), so that no deeply nested header reaches nlohmann-json.
+struct Nesting {
+  std::size_t depth = 0;       // the deepest level
+  std::size_t first_over = 0;  // the byte that first opens a level deeper than kMaxHeaderDepth
+};
+
+Nesting nesting_of(std::string_view text) {
+  Nesting out;
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character, which may be a quote
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth == kMaxHeaderDepth + 1 && out.depth <= kMaxHeaderDepth) out.first_over = i;
+      out.depth = std::max(out.depth, depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;  // an unbalanced bracket is for the parser to report
+    }
+  }
+  return out;
 }
 
 // An open safetensors file; every error names the calling function and the path.
@@ -234,20 +275,31 @@ class Reader {
     data_size_ = size_ - 8 - n;
     std::string text(static_cast<std::size_t>(n), '\0');
     read_exact(text.data(), text.size(), "the header");
+    if (const Nesting nesting = nesting_of(text); nesting.depth > kMaxHeaderDepth) {
+      fail(fmt::format(
+          "the header nests arrays and objects {} levels deep, more than the {} levels nabla "
+          "reads (level {} opens at byte {} of the header)",
+          nesting.depth, kMaxHeaderDepth, kMaxHeaderDepth + 1, nesting.first_over));
+    }
 
     // JSON itself keeps the last of two equal keys; a header that names a tensor twice is
-    // ambiguous, so the parser's callback watches the top-level keys.
+    // ambiguous, so the parser's callback watches the top-level keys (and their order).
     std::set<std::string> keys;
+    std::vector<std::string> order;
     std::string twice;
-    Json header;
+    InJson header;
     try {
-      header = Json::parse(text, [&](int depth, Json::parse_event_t event, Json& parsed) {
-        if (depth == 1 && event == Json::parse_event_t::key && twice.empty() &&
-            !keys.insert(parsed.get<std::string>()).second)
-          twice = parsed.get<std::string>();
+      header = InJson::parse(text, [&](int depth, InJson::parse_event_t event, InJson& parsed) {
+        if (depth == 1 && event == InJson::parse_event_t::key && twice.empty()) {
+          if (keys.insert(parsed.get<std::string>()).second) {
+            order.push_back(parsed.get<std::string>());
+          } else {
+            twice = parsed.get<std::string>();
+          }
+        }
         return true;
       });
-    } catch (const Json::parse_error& e) {
+    } catch (const InJson::parse_error& e) {
       fail(fmt::format("the header is not valid JSON: {}", e.what()));
     }
     if (!header.is_object())
@@ -255,7 +307,8 @@ class Reader {
     if (!twice.empty()) fail(fmt::format("the header names '{}' twice", twice));
 
     Header out;
-    for (const auto& [key, value] : header.items()) {
+    for (const std::string& key : order) {
+      const InJson& value = header.at(key);
       if (key == kMetadataKey) {
         out.metadata = parse_metadata(value);
       } else {
@@ -284,7 +337,7 @@ class Reader {
   }
 
  private:
-  Metadata parse_metadata(const Json& value) const {
+  Metadata parse_metadata(const InJson& value) const {
     if (!value.is_object()) {
       fail(fmt::format("\"__metadata__\" must be an object of strings, found {}", brief(value)));
     }
@@ -298,14 +351,14 @@ class Reader {
     return out;
   }
 
-  Entry parse_entry(const std::string& name, const Json& value) const {
+  Entry parse_entry(const std::string& name, const InJson& value) const {
     if (!value.is_object()) {
       fail(fmt::format(
           "tensor '{}': expected an object with \"dtype\", \"shape\" and \"data_offsets\", "
           "found {}",
           name, brief(value)));
     }
-    auto field = [&](const char* key) -> const Json& {
+    auto field = [&](const char* key) -> const InJson& {
       auto it = value.find(key);
       if (it == value.end()) fail(fmt::format("tensor '{}' has no \"{}\"", name, key));
       return *it;
@@ -313,7 +366,7 @@ class Reader {
     Entry e;
     e.name = name;
 
-    const Json& dtype = field("dtype");
+    const InJson& dtype = field("dtype");
     if (!dtype.is_string()) {
       fail(fmt::format("tensor '{}': \"dtype\" must be a string, found {}", name, brief(dtype)));
     }
@@ -327,13 +380,13 @@ class Reader {
                        brief(dtype)));
     }
 
-    const Json& shape = field("shape");
+    const InJson& shape = field("shape");
     if (!shape.is_array()) {
       fail(fmt::format("tensor '{}': \"shape\" must be an array of non-negative integers, found {}",
                        name, brief(shape)));
     }
     for (std::size_t i = 0; i < shape.size(); ++i) {
-      const Json& extent = shape[i];
+      const InJson& extent = shape[i];
       if (!extent.is_number_unsigned() ||
           extent.get<std::uint64_t>() >
               static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
@@ -343,25 +396,31 @@ class Reader {
       }
       e.shape.push_back(extent.get<std::int64_t>());
     }
-    // The bytes the shape needs, computed without overflow; whether they fit the data is
-    // for the data_offsets checks below to say.
+    // The elements and bytes the shape needs, computed without overflow; whether they fit
+    // the data is for the data_offsets checks below to say. The nonzero extents must
+    // multiply to an int64 even when another extent is 0: a tensor's strides are their
+    // products.
+    std::int64_t numel = 1;
+    bool has_zero = false;
+    for (std::int64_t extent : e.shape) {
+      if (extent == 0) {
+        has_zero = true;
+      } else if (__builtin_mul_overflow(numel, extent, &numel)) {
+        fail(fmt::format(
+            "tensor '{}' has shape {}, whose extents multiply past 2^63 - 1 (more elements than "
+            "a tensor can index)",
+            name, shape_str(e.shape)));
+      }
+    }
+    if (has_zero) numel = 0;
     const std::uint64_t elem = dtype_size(e.dtype);
     std::uint64_t bytes = 0;
-    if (std::find(e.shape.begin(), e.shape.end(), 0) == e.shape.end()) {
-      constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
-      std::uint64_t numel = 1;
-      for (std::int64_t extent : e.shape) {
-        const auto x = static_cast<std::uint64_t>(extent);
-        if (numel > kMax / x || numel * x > kMax / elem) {
-          fail(fmt::format("tensor '{}' of shape {} and dtype {} has more than 2^64 bytes", name,
-                           shape_str(e.shape), code));
-        }
-        numel *= x;
-      }
-      bytes = numel * elem;
+    if (__builtin_mul_overflow(static_cast<std::uint64_t>(numel), elem, &bytes)) {
+      fail(fmt::format("tensor '{}' of shape {} and dtype {} has more than 2^64 bytes", name,
+                       shape_str(e.shape), code));
     }
 
-    const Json& offsets = field("data_offsets");
+    const InJson& offsets = field("data_offsets");
     if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
         !offsets[1].is_number_unsigned()) {
       fail(fmt::format(

@@ -2,10 +2,19 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <thread>
 
 #include <nabla/data.hpp>
 #include <nabla/nabla.hpp>
@@ -42,6 +51,11 @@ void write_gz(const std::string& path, const std::vector<unsigned char>& bytes) 
   ASSERT_EQ(gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size())),
             static_cast<int>(bytes.size()));
   gzclose(f);
+}
+
+std::vector<unsigned char> read_file_bytes(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
 }
 
 std::string message_of(const std::function<void()>& f) {
@@ -224,4 +238,276 @@ TEST(DataHelpers, OneHotAndScaling) {
   EXPECT_NEAR(scaled[2], 1.0, 1e-7);
   Tensor s = data::standardize(nabla::tensor({{1.0, 5.0}, {3.0, 5.0}}, nabla::f64));
   EXPECT_EQ(s.to_vector(), (std::vector<double>{-1.0, 0.0, 1.0, 0.0}));
+}
+
+// ---- IDX: what the header declares against what the file holds --------------------------
+
+// Caps the process's address space at 1 GiB above what it maps now, for the scope: a reader
+// that allocated what a corrupt header declares (4 GiB) gets std::bad_alloc instead.
+class AddressSpaceCap {
+ public:
+  AddressSpaceCap() {
+    std::ifstream statm("/proc/self/statm");
+    std::uint64_t pages = 0;
+    statm >> pages;
+    getrlimit(RLIMIT_AS, &old_);
+    rlimit cap = old_;
+    cap.rlim_cur = pages * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE)) + (1ull << 30);
+    active_ = pages > 0 && (old_.rlim_max == RLIM_INFINITY || cap.rlim_cur < old_.rlim_max) &&
+              setrlimit(RLIMIT_AS, &cap) == 0;
+  }
+  ~AddressSpaceCap() {
+    if (active_) setrlimit(RLIMIT_AS, &old_);
+  }
+  AddressSpaceCap(const AddressSpaceCap&) = delete;
+  AddressSpaceCap& operator=(const AddressSpaceCap&) = delete;
+
+ private:
+  rlimit old_{};
+  bool active_ = false;
+};
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitized = true;  // the sanitizers reserve terabytes of address space
+#else
+constexpr bool kSanitized = false;
+#endif
+
+TEST(Idx, DeclaredShapeIsCheckedAgainstTheFileBeforeAllocating) {
+  // 16 bytes declaring [65536, 65536]: 4 GiB of data, of which 4 bytes are present.
+  const auto bytes = idx_bytes({65536, 65536}, {1, 2, 3, 4});
+  write_plain(temp_path("huge.idx"), bytes);
+  write_gz(temp_path("huge.idx.gz"), bytes);
+  std::string plain, gz;
+  {
+    std::optional<AddressSpaceCap> cap;
+    if (!kSanitized) cap.emplace();
+    plain = message_of([] { (void)data::read_idx(temp_path("huge.idx")); });
+    gz = message_of([] { (void)data::read_idx(temp_path("huge.idx.gz")); });
+  }
+  EXPECT_THAT(plain, HasSubstr("nabla::data::read_idx: '" + temp_path("huge.idx") +
+                               "' is truncated: its header declares shape [65536, 65536] of "
+                               "1-byte values, so expected 4294967296 bytes of data after the "
+                               "12-byte header, found 4"));
+  const auto gz_size = std::filesystem::file_size(temp_path("huge.idx.gz"));
+  EXPECT_THAT(gz, HasSubstr("nabla::data::read_idx: '" + temp_path("huge.idx.gz") +
+                            "' cannot hold what its header declares: shape [65536, 65536] of "
+                            "1-byte values makes 4294967308 bytes uncompressed, more than a gzip "
+                            "file of " +
+                            std::to_string(gz_size) +
+                            " bytes can hold (deflate expands at most "
+                            "1032:1)"));
+  // The header alone, whose size agrees with the declared one mod 2^32 (ISIZE = 12).
+  write_gz(temp_path("wraps.idx.gz"), idx_bytes({65536, 65536}, {}));
+  {
+    std::optional<AddressSpaceCap> cap;
+    if (!kSanitized) cap.emplace();
+    EXPECT_THAT(message_of([] { (void)data::read_idx(temp_path("wraps.idx.gz")); }),
+                HasSubstr("more than a gzip file of"));
+  }
+}
+
+TEST(Idx, TrailerSizeOfAGzipFileMustAgree) {
+  // A valid stream with a forged ISIZE that agrees with the header: zlib's own length
+  // check still rejects it once the data ends.
+  auto bytes = idx_bytes({2, 3}, {1, 2, 3, 4});
+  write_gz(temp_path("forged.idx.gz"), bytes);
+  auto gz = read_file_bytes(temp_path("forged.idx.gz"));
+  gz[gz.size() - 4] = 18;  // 12 + 6 bytes, as the header declares
+  write_plain(temp_path("forged.idx.gz"), gz);
+  EXPECT_THAT(message_of([] { (void)data::read_idx(temp_path("forged.idx.gz")); }),
+              HasSubstr("nabla::data::read_idx: '" + temp_path("forged.idx.gz") +
+                        "' is corrupt: zlib reports \"incorrect length check\""));
+  // A two-member gzip file: the last member's ISIZE is not the total.
+  write_gz(temp_path("a.gz"), idx_bytes({2, 3}, {1, 2, 3}));
+  write_gz(temp_path("b.gz"), {4, 5, 6});
+  std::vector<unsigned char> two = read_file_bytes(temp_path("a.gz"));
+  const auto b = read_file_bytes(temp_path("b.gz"));
+  two.insert(two.end(), b.begin(), b.end());
+  write_plain(temp_path("two.idx.gz"), two);
+  EXPECT_THAT(message_of([] { (void)data::read_idx(temp_path("two.idx.gz")); }),
+              HasSubstr("but the gzip trailer gives 3 mod 2^32 (a single gzip member is "
+                        "expected)"));
+}
+
+TEST(Idx, CorruptGzipChecksumIsRejected) {
+  write_gz(temp_path("crc.idx.gz"), idx_bytes({2, 3}, {1, 2, 3, 4, 5, 6}));
+  auto gz = read_file_bytes(temp_path("crc.idx.gz"));
+  gz[gz.size() - 8] ^= 0xFF;  // the CRC-32 before ISIZE
+  write_plain(temp_path("crc.idx.gz"), gz);
+  EXPECT_THAT(message_of([] { (void)data::read_idx(temp_path("crc.idx.gz")); }),
+              HasSubstr("nabla::data::read_idx: '" + temp_path("crc.idx.gz") +
+                        "' is corrupt: zlib reports \"incorrect data check\""));
+}
+
+TEST(Idx, TrailingBytesAreRejected) {
+  const auto bytes = idx_bytes({2, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
+  write_plain(temp_path("long.idx"), bytes);
+  write_gz(temp_path("long.idx.gz"), bytes);
+  for (const char* name : {"long.idx", "long.idx.gz"}) {
+    SCOPED_TRACE(name);
+    EXPECT_THAT(message_of([&] { (void)data::read_idx(temp_path(name)); }),
+                HasSubstr("nabla::data::read_idx: '" + temp_path(name) +
+                          "' has 3 bytes after the data: its header declares shape [2, 3] of "
+                          "1-byte values, so expected 6 bytes of data after the 12-byte header, "
+                          "found 9"));
+  }
+}
+
+TEST(Idx, ShapesWhoseExtentsOverflowAreRejected) {
+  // Three extents of 2^32 - 1; and, beside a zero, two (whose strides would overflow).
+  for (const auto& dims : {std::vector<std::uint32_t>{0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF},
+                           std::vector<std::uint32_t>{0, 0xFFFFFFFF, 0xFFFFFFFF}}) {
+    write_plain(temp_path("overflow.idx"), idx_bytes(dims, {}));
+    EXPECT_THAT(message_of([] { (void)data::read_idx(temp_path("overflow.idx")); }),
+                HasSubstr("whose extents multiply past 2^63 - 1"));
+  }
+  write_plain(temp_path("zero.idx"), idx_bytes({0, 5}, {}));  // empty is fine
+  EXPECT_EQ(data::read_idx(temp_path("zero.idx")).shape(), (nabla::Shape{0, 5}));
+}
+
+TEST(Idx, DirectoriesAreNotRead) {
+  const std::string dir = temp_path("idx_dir");
+  std::filesystem::create_directories(dir);
+  EXPECT_THAT(message_of([&] { (void)data::read_idx(dir); }),
+              HasSubstr("nabla::data::read_idx: '" + dir + "' is a directory"));
+  EXPECT_THAT(message_of([] { (void)data::read_idx("/dev/null"); }),
+              HasSubstr("'/dev/null' is a character device"));
+}
+
+// ---- CSV: files and numbers ------------------------------------------------------------
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+}
+
+TEST(Csv, DirectoriesAndDevicesAreNotRead) {
+  const std::string dir = temp_path("csv_dir");
+  std::filesystem::create_directories(dir);
+  EXPECT_THAT(message_of([&] { (void)data::read_csv(dir); }),
+              HasSubstr("nabla::data::read_csv: '" + dir + "' is a directory"));
+  EXPECT_THAT(message_of([] { (void)data::read_csv("/dev/null"); }),
+              HasSubstr("'/dev/null' is a character device"));
+}
+
+TEST(Csv, ReadsFromAPipe) {
+  const std::string fifo = temp_path("table.fifo");
+  std::filesystem::remove(fifo);
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&] { write_text(fifo, "a,b\n1,2\n3,4\n"); });
+  const Tensor t = data::read_csv(fifo);
+  writer.join();
+  EXPECT_EQ(t.to_vector(), (std::vector<double>{1, 2, 3, 4}));
+}
+
+TEST(Csv, NumbersWithPlusTinyAndSpecialValues) {
+  write_text(temp_path("numbers.csv"),
+             "+1,1e-50,-1e-50,1e-40,1e-400\n"
+             "inf,-inf,+inf,nan,Infinity\n"
+             "3.4028235e38,-3.4028235e38,0.5,1e-99999999999999999999,.25\n");
+  const Tensor t = data::read_csv(temp_path("numbers.csv"), false);
+  ASSERT_EQ(t.shape(), (nabla::Shape{3, 5}));
+  const std::vector<double> v = t.to_vector();
+  EXPECT_EQ(v[0], 1.0);
+  EXPECT_EQ(v[1], 0.0);
+  EXPECT_EQ(v[2], 0.0);
+  EXPECT_TRUE(std::signbit(v[2]));  // -1e-50 rounds to -0, as in numpy
+  EXPECT_EQ(v[3], static_cast<double>(1e-40f));
+  EXPECT_GT(v[3], 0.0);  // a subnormal, not flushed
+  EXPECT_EQ(v[4], 0.0);
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(v[5], inf);
+  EXPECT_EQ(v[6], -inf);
+  EXPECT_EQ(v[7], inf);
+  EXPECT_TRUE(std::isnan(v[8]));
+  EXPECT_EQ(v[9], inf);
+  EXPECT_EQ(v[10], static_cast<double>(std::numeric_limits<float>::max()));
+  EXPECT_EQ(v[11], -static_cast<double>(std::numeric_limits<float>::max()));
+  EXPECT_EQ(v[13], 0.0);
+  EXPECT_EQ(v[14], 0.25);
+}
+
+TEST(Csv, ValuesBeyondFloat32AreErrorsNamingLineColumnAndText) {
+  for (const std::string& cell :
+       std::vector<std::string>{"1e39", "-1e39", "1e999", "3.5e38", "1e99999999999999999999",
+                                "1" + std::string(400, '0')}) {
+    SCOPED_TRACE(cell);
+    write_text(temp_path("big.csv"), "x,y\n1,2\n3," + cell + "\n");
+    EXPECT_THAT(
+        message_of([] { (void)data::read_csv(temp_path("big.csv")); }),
+        HasSubstr("nabla::data::read_csv: '" + temp_path("big.csv") + "' line 3 column 2: '" +
+                  (cell.size() > 40 ? cell.substr(0, 37) + "..." : cell) +
+                  "' is outside float32's range (finite values up to ±3.4028235e+38)"));
+  }
+  // Tiny magnitudes, however written, are 0.
+  write_text(temp_path("tiny.csv"), "0." + std::string(400, '0') + "1,1e-400\n");
+  EXPECT_EQ(data::read_csv(temp_path("tiny.csv"), false).to_vector(), (std::vector<double>{0, 0}));
+}
+
+TEST(Csv, NonNumbersStillNameTheCell) {
+  for (const std::string cell : {"+", "+-1", "++1", "1e", "0x10", "1,5", ""}) {
+    SCOPED_TRACE(cell);
+    write_text(temp_path("text.csv"), "1,2\n3," + cell + "\n");
+    const std::string m = message_of([] { (void)data::read_csv(temp_path("text.csv"), false); });
+    if (cell == "1,5") {
+      EXPECT_THAT(m, HasSubstr("line 2: expected 2 columns, found 3"));
+    } else {
+      EXPECT_THAT(m, HasSubstr("'" + temp_path("text.csv") +
+                               "' line 2 column 2: expected a number, found '" + cell + "'"));
+    }
+  }
+  write_text(temp_path("long.csv"), std::string(100, 'z') + "\n");
+  EXPECT_THAT(message_of([] { (void)data::read_csv(temp_path("long.csv"), false); }),
+              HasSubstr("found '" + std::string(37, 'z') + "...'"));
+}
+
+TEST(Csv, TheHeaderIsTheFirstLineThatIsNotEmpty) {
+  write_text(temp_path("blank_first.csv"), "\n\nx,y\n1,2\n");
+  std::vector<std::string> names;
+  const Tensor t = data::read_csv(temp_path("blank_first.csv"), true, &names);
+  EXPECT_EQ(names, (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(t.to_vector(), (std::vector<double>{1, 2}));
+}
+
+// ---- DataLoader: it owns its dataset ---------------------------------------------------
+
+TEST(DataLoader, ATemporaryDatasetIsKeptAlive) {
+  data::DataLoader dl(
+      data::TensorDataset(nabla::reshape(nabla::arange(10), {5, 2}), nabla::arange(5)),
+      {.batch_size = 2});
+  // Reuse the memory a freed dataset would have held, so that a dangling loader reads junk.
+  const Tensor junk_x = nabla::full({5, 2}, -7.0), junk_y = nabla::full({5}, -7.0);
+  std::vector<double> inputs, targets;
+  for (auto& b : dl) {  // a reference to the batch, valid until the iterator advances
+    for (double v : b.inputs.to_vector()) inputs.push_back(v);
+    for (double v : b.targets.to_vector()) targets.push_back(v);
+  }
+  EXPECT_EQ(inputs, nabla::arange(10).to_vector());
+  EXPECT_EQ(targets, nabla::arange(5).to_vector());
+  EXPECT_EQ(dl.dataset().size(), 5);
+  EXPECT_EQ(junk_x.to_vector()[0], -7.0);
+}
+
+TEST(DataLoader, ReassigningTheDatasetVariableLeavesTheLoaderAsBuilt) {
+  data::TensorDataset ds(nabla::reshape(nabla::arange(10), {5, 2}), nabla::arange(5));
+  data::DataLoader dl(ds, {.batch_size = 2});
+  ds = data::TensorDataset(nabla::zeros({40, 2}), nabla::zeros({40}));  // bigger
+  EXPECT_EQ(dl.size(), 3);
+  std::vector<double> targets;
+  std::int64_t batches = 0;
+  for (auto it = dl.begin(); it != dl.end(); ++it) {
+    ++batches;
+    for (double v : it->targets.to_vector()) targets.push_back(v);
+  }
+  EXPECT_EQ(batches, 3);
+  EXPECT_EQ(targets, nabla::arange(5).to_vector());
+  EXPECT_THROW((void)dl.batch(3), std::out_of_range);
+}
+
+TEST(DataLoader, AHugeBatchSizeGivesOneBatch) {
+  data::TensorDataset ds(nabla::arange(5), nabla::arange(5));
+  data::DataLoader dl(ds, {.batch_size = std::numeric_limits<std::int64_t>::max()});
+  EXPECT_EQ(dl.size(), 1);
+  EXPECT_EQ(dl.batch(0).targets.to_vector(), nabla::arange(5).to_vector());
 }

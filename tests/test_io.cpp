@@ -460,13 +460,41 @@ TEST(Io, CorruptFilesAreRejectedWithWhatWasExpectedAndFound) {
                "}",
            eight),
        {"extent 9223372036854775808 at position 0 is not a non-negative integer below 2^63"}},
-      {"shape whose element count overflows",
+      {"shape whose element count overflows int64",
        file_bytes(
            "{" +
                entry("a", R"("dtype":"F32","shape":[4611686018427387904,8],"data_offsets":[0,8])") +
                "}",
            eight),
-       {"tensor 'a' of shape [4611686018427387904, 8] and dtype F32 has more than 2^64 bytes"}},
+       {"tensor 'a' has shape [4611686018427387904, 8], whose extents multiply past 2^63 - 1"}},
+      {"shape whose extents overflow beside a zero",
+       file_bytes("{" +
+                      entry("a", R"("dtype":"F32","shape":[0,4294967296,4294967296],)"
+                                 R"("data_offsets":[0,0])") +
+                      "}",
+                  ""),
+       {"tensor 'a' has shape [0, 4294967296, 4294967296], whose extents multiply past 2^63 - 1"}},
+      {"shape whose byte count overflows",
+       file_bytes(
+           "{" +
+               entry("a", R"("dtype":"F64","shape":[2305843009213693952,3],"data_offsets":[0,8])") +
+               "}",
+           eight),
+       {"tensor 'a' of shape [2305843009213693952, 3] and dtype F64 has more than 2^64 bytes"}},
+      {"offsets near 2^64",
+       file_bytes("{" +
+                      entry("a", R"("dtype":"F32","shape":[2],)"
+                                 R"("data_offsets":[18446744073709551608,18446744073709551615])") +
+                      "}",
+                  eight),
+       {"data_offsets [18446744073709551608, 18446744073709551615] lie outside the 8 bytes"}},
+      {"offsets past 2^64",
+       file_bytes("{" +
+                      entry("a", R"("dtype":"F32","shape":[2],)"
+                                 R"("data_offsets":[0,18446744073709551616])") +
+                      "}",
+                  eight),
+       {"\"data_offsets\" must be two non-negative integers"}},
       {"data_offsets of one number",
        file_bytes("{" + entry("a", R"("dtype":"F32","shape":[2],"data_offsets":[8])") + "}", eight),
        {"\"data_offsets\" must be two non-negative integers [begin, end], found [8]"}},
@@ -528,6 +556,99 @@ TEST(Io, CorruptFilesAreRejectedWithWhatWasExpectedAndFound) {
     // load_metadata checks the header as strictly.
     EXPECT_THROW(nabla::load_metadata(path), std::runtime_error);
   }
+}
+
+namespace {
+
+// A metadata entry "k<i>":"v", and a comma.
+std::string fmt_key(int i) {
+  return "\"k" + std::to_string(i) + "\":\"v\",";
+}
+
+// `depth` nested JSON arrays: [[[...]]].
+std::string nested(std::size_t depth) {
+  return std::string(depth, '[') + std::string(depth, ']');
+}
+
+}  // namespace
+
+TEST(Io, DeeplyNestedHeadersAreRejectedWithoutRecursion) {
+  // 10^5 levels (a 200 KB file) overflowed the stack when nlohmann-json dumped the value for
+  // a message; the reader refuses any header nested deeper than 64 levels before parsing.
+  const fs::path dir = test_dir();
+  const std::string deep = nested(100'000);
+  struct Case {
+    std::string what, header, depth;
+  };
+  const std::vector<Case> cases{
+      {"entry", R"({"a":)" + deep + "}", "100001"},
+      {"metadata", R"({"__metadata__":)" + deep + "}", "100001"},
+      {"dtype", R"({"a":{"dtype":)" + deep + R"(,"shape":[],"data_offsets":[0,0]}})", "100002"},
+      {"unbalanced", R"({"a":)" + std::string(100'000, '['), "100001"},
+  };
+  for (const auto& [what, header, depth] : cases) {
+    SCOPED_TRACE(what);
+    const std::string path = (dir / (what + ".safetensors")).string();
+    write_bytes(path, file_bytes(header, ""));
+    const std::string m = message_of([&] { nabla::load(path); });
+    EXPECT_THAT(m, HasSubstr("nabla::load: '" + path + "': the header nests arrays and objects " +
+                             depth + " levels deep, more than the 64 levels nabla reads"));
+    EXPECT_THAT(m, HasSubstr("level 65 opens at byte"));
+    EXPECT_THROW(nabla::load_metadata(path), std::runtime_error);
+    nn::Sequential model = mlp(1);
+    EXPECT_THROW(nabla::load(model, path), std::runtime_error);
+  }
+}
+
+TEST(Io, NestingUpToTheLimitAndBracketsInStringsAreRead) {
+  const fs::path dir = test_dir();
+  const std::string data = le(1.5f);
+  // The header (1), the entry (2) and 62 levels of an extra key's value make 64.
+  auto with_extra = [&](std::size_t levels) {
+    return file_bytes(
+        R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"extra":)" + nested(levels) + "}}",
+        data);
+  };
+  write_bytes(dir / "64.safetensors", with_extra(62));
+  EXPECT_EQ(nabla::load((dir / "64.safetensors").string()).at(0).second.to_vector(),
+            std::vector<double>{1.5});
+  write_bytes(dir / "65.safetensors", with_extra(63));
+  EXPECT_THAT(message_of([&] { nabla::load((dir / "65.safetensors").string()); }),
+              HasSubstr("65 levels deep, more than the 64 levels"));
+  // Brackets and escaped quotes inside strings are text, not nesting.
+  const std::string text = std::string(100'000, '[') + R"(\"{{\\)";
+  write_bytes(dir / "strings.safetensors",
+              file_bytes(R"({"__metadata__":{"k":")" + text +
+                             R"("},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})",
+                         data));
+  EXPECT_EQ(nabla::load_metadata((dir / "strings.safetensors").string()).at("k"),
+            std::string(100'000, '[') + "\"{{\\");
+}
+
+TEST(Io, EmptyTensorsKeepTheHeadersOrderAndManyKeysParseInLinearTime) {
+  const fs::path dir = test_dir();
+  // Three empty tensors tie at data_offsets [0, 0]: the header's order decides, not the names'.
+  write_bytes(dir / "ties.safetensors",
+              file_bytes(R"({"z":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},)"
+                         R"("a":{"dtype":"F64","shape":[0,3],"data_offsets":[0,0]},)"
+                         R"("m":{"dtype":"F32","shape":[2,0],"data_offsets":[0,0]}})",
+                         ""));
+  const nn::NamedTensors t = nabla::load((dir / "ties.safetensors").string());
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[0].first, "z");
+  EXPECT_EQ(t[1].first, "a");
+  EXPECT_EQ(t[2].first, "m");
+  EXPECT_EQ(t[2].second.shape(), (nabla::Shape{2, 0}));
+  // 100000 metadata entries (1.6 MB): parsing into an insertion-ordered JSON object does a
+  // linear search per key (80000 keys took 20 s); std::map objects take milliseconds.
+  std::string header = R"({"__metadata__":{)";
+  for (int i = 0; i < 100'000; ++i) header += fmt_key(i);
+  header.back() = '}';
+  header += "}";
+  write_bytes(dir / "keys.safetensors", file_bytes(header, ""));
+  const nabla::Metadata m = nabla::load_metadata((dir / "keys.safetensors").string());
+  EXPECT_EQ(m.size(), 100'000u);
+  EXPECT_EQ(m.at("k99999"), "v");
 }
 
 TEST(Io, MissingFilesAndDirectoriesAreNotRead) {

@@ -3,7 +3,10 @@
 /// Data for training: datasets of tensors, shuffled mini-batches, and readers for IDX
 /// files (plain or gzipped, as Fashion-MNIST ships) and numeric CSV tables.
 
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,34 +47,52 @@ struct DataLoaderOptions {
 /// Mini-batches over a dataset, as PyTorch's DataLoader: `for (const Batch& b : loader)`.
 /// Each pass over the loader is one epoch; with `shuffle` every epoch has a new order,
 /// the same for the same seed. Throws std::invalid_argument for batch_size < 1.
+///
+/// The loader holds the dataset by value (a TensorDataset is two tensor handles, so its
+/// values are shared, not copied): a loader built from a temporary dataset is safe, and
+/// assigning another dataset to the variable it was built from leaves the loader with the
+/// one it was given. An iterator refers to its loader: it is valid while the loader lives
+/// and is not moved, and the Batch it yields lives until the iterator advances.
 class DataLoader {
  public:
-  DataLoader(const TensorDataset& dataset, DataLoaderOptions options);
+  DataLoader(TensorDataset dataset, DataLoaderOptions options);
   /// Number of batches per epoch.
   std::int64_t size() const noexcept;
-  /// Batch `i` of the current epoch's order.
+  /// Batch `i` of the current epoch's order. Throws std::out_of_range unless 0 ≤ i < size().
   Batch batch(std::int64_t i) const;
+  /// The dataset the loader draws from.
+  const TensorDataset& dataset() const noexcept { return dataset_; }
 
   class iterator {
    public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = Batch;
+    using difference_type = std::ptrdiff_t;
+    using reference = const Batch&;
+    using pointer = const Batch*;
+
     iterator(const DataLoader* loader, std::int64_t i) : loader_(loader), i_(i) {}
-    Batch operator*() const { return loader_->batch(i_); }
+    /// The batch at this position, made on first use and kept until the iterator advances.
+    const Batch& operator*() const;
+    const Batch* operator->() const { return &**this; }
     iterator& operator++() {
       ++i_;
       return *this;
     }
-    bool operator!=(const iterator& o) const { return i_ != o.i_; }
+    bool operator==(const iterator& o) const { return i_ == o.i_; }
 
    private:
     const DataLoader* loader_;
     std::int64_t i_;
+    mutable std::optional<Batch> current_;
+    mutable std::int64_t current_index_ = -1;
   };
   /// Starts an epoch (reshuffling when asked).
   iterator begin();
   iterator end() const { return iterator(this, size()); }
 
  private:
-  const TensorDataset* dataset_;
+  TensorDataset dataset_;
   DataLoaderOptions options_;
   std::vector<std::int64_t> order_;
   std::uint64_t epoch_ = 0;
@@ -79,14 +100,36 @@ class DataLoader {
 
 /// Reads an IDX file (the MNIST format), gzipped (.gz) or plain, into a float32 tensor of
 /// the file's shape with the stored values (0–255 for Fashion-MNIST images and labels).
+///
+/// The header's shape is checked against the bytes present before anything is allocated:
+/// a plain file must be exactly its header plus the declared data; a gzipped file (a single
+/// gzip member, as gzip writes) must be able to hold the declared data (deflate expands at
+/// most 1032:1) and its trailer's uncompressed size (ISIZE, mod 2^32) must agree, and the
+/// stream must then decode to exactly that many bytes with a correct CRC.
+///
 /// Throws std::runtime_error naming the path and what was expected and found for a
-/// missing, truncated or corrupt file.
+/// missing file, a directory or other file that is not regular, a bad magic number or
+/// element type, a shape whose extents multiply past 2^63 − 1, data shorter than the
+/// shape needs ("is truncated: ... expected N bytes of data after the H-byte header, found
+/// M"), bytes after the data ("has K bytes after the data: ..."), or a corrupt gzip stream.
 Tensor read_idx(const std::string& path);
 
 /// Reads a numeric CSV table into a float32 tensor [rows, columns]. With `header` the
-/// first line names the columns (returned in `column_names` when given). Throws
-/// std::runtime_error naming the path, line and column of a non-numeric cell or a row of
-/// the wrong length.
+/// first non-empty line names the columns (returned in `column_names` when given). Empty
+/// lines are skipped; spaces and tabs around a cell are ignored; a '\r' before '\n' too.
+///
+/// A cell is a decimal number as std::from_chars reads it, with an optional leading '+'
+/// ("1", "+1", "-2.5", ".5", "1e-3"), rounded to the nearest float32; a value too small
+/// for float32 becomes a subnormal or ±0 ("1e-50" → 0), as numpy does. "nan", "inf" and
+/// "infinity" (any case, optional sign) are read as NaN and ±infinity, as numpy.loadtxt does.
+/// The file may be a regular file or a pipe.
+///
+/// Throws std::runtime_error naming the path for a file that cannot be opened or read, a
+/// directory ("is a directory") or another kind of file (a device, a socket); naming the
+/// path and line for a row of the wrong length; and naming the path, line, column and the
+/// cell's text for a cell that is not a number ("expected a number, found 'abc'") or a
+/// finite value beyond float32's range, such as "1e39" or "1e999" ("is outside float32's
+/// range (finite values up to ±3.4028235e+38)"): never a silent infinity.
 Tensor read_csv(const std::string& path, bool header = true,
                 std::vector<std::string>* column_names = nullptr, char delimiter = ',');
 

@@ -52,12 +52,15 @@ void save(const nn::NamedTensors& tensors, const std::string& path, const Metada
 ///
 /// Throws std::runtime_error naming `path`, what was expected and what was found, when the
 /// file cannot be opened, is shorter than 8 bytes, declares a header longer than the file
-/// (or than 100 MB), has a header that is not valid JSON or not a JSON object, has an
-/// entry without "dtype", "shape" or "data_offsets" or with values of the wrong JSON type,
-/// a shape extent that is not a non-negative integer, a dtype other than F32 and F64 (BF16,
-/// F16, I64, ... are rejected), data_offsets whose length is not numel × dtype size or
-/// that lie outside the data, data that overlap or leave a gap between tensors, or bytes
-/// after the last tensor.
+/// (or than 100 MB), has a header whose arrays and objects nest more than 64 levels deep
+/// (a valid one nests 3; checked by a linear scan before the JSON is parsed), a header
+/// that is not valid JSON or not a JSON object, has an entry without "dtype", "shape" or
+/// "data_offsets" or with values of the wrong JSON type, a shape extent that is not a
+/// non-negative integer, a shape whose nonzero extents multiply past 2^63 − 1 or whose
+/// bytes pass 2^64, a dtype other than F32 and F64 (BF16, F16, I64, ... are rejected),
+/// data_offsets whose length is not numel × dtype size or that lie outside the data, data
+/// that overlap or leave a gap between tensors, or bytes after the last tensor. Nothing is
+/// allocated for a tensor before its bytes are known to be in the file.
 nn::NamedTensors load(const std::string& path);
 
 /// The "__metadata__" of a safetensors file (empty when it has none). Reads and checks the
