@@ -109,8 +109,9 @@ Tensor fixed_targets(const Tensor& logits) {
   const std::int64_t n = logits.dim() >= 1 ? logits.size(0) : 1;
   const std::int64_t c = logits.dim() == 2 ? logits.size(1) : 1;
   std::vector<double> t(static_cast<std::size_t>(n));
+  // No classes (logits [N,0]): any target is out of range, and cross_entropy says so.
   for (std::int64_t r = 0; r < n; ++r)
-    t[static_cast<std::size_t>(r)] = static_cast<double>((r * 2 + 1) % c);
+    t[static_cast<std::size_t>(r)] = c > 0 ? static_cast<double>((r * 2 + 1) % c) : 0.0;
   return tensor(t, {n}, logits.dtype());
 }
 

@@ -120,6 +120,18 @@ TEST(CrossEntropy, RejectsBadShapes) {
                std::invalid_argument);
 }
 
+// Found by the graph fuzzer: the registry entries' fixed targets divided by the number of
+// classes, so logits with none ([N,0]) crashed the process (SIGFPE) instead of throwing.
+TEST(CrossEntropy, RegistryEntriesRejectLogitsWithoutClasses) {
+  for (const char* name : {"cross_entropy", "cross_entropy_sum", "cross_entropy_none"}) {
+    const nabla::OpInfo* op = nabla::op_registry().find(name);
+    ASSERT_NE(op, nullptr) << name;
+    EXPECT_THAT(message_of([&] { op->fn({nabla::ones({2, 0})}); }),
+                HasSubstr("nabla::cross_entropy"))
+        << name;
+  }
+}
+
 TEST(CrossEntropy, RejectsTargetsThatAreNotClassIndices) {
   const Tensor x = nabla::ones({3, 4});
   // out of range, naming value, position and the number of classes

@@ -15,8 +15,10 @@ NABLA_TEST_PACKAGES=(python3-numpy)
 NABLA_EXAMPLE_PACKAGES=(gnuplot-nox dataset-fashion-mnist)
 
 # Debian packages the sanitizer suite and the fuzzers need: clang with its runtimes
-# (AddressSanitizer, UndefinedBehaviorSanitizer, libFuzzer).
-NABLA_SANITIZE_PACKAGES=(clang libclang-rt-14-dev)
+# (AddressSanitizer, UndefinedBehaviorSanitizer, libFuzzer). Clang 16, because Debian 12's
+# default clang 14 has no std::source_location with libstdc++ 12 (NABLA_CLANG overrides).
+NABLA_SANITIZE_PACKAGES=(clang-16 libclang-rt-16-dev llvm)
+NABLA_CLANG="${NABLA_CLANG:-clang++-16}"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -81,7 +83,7 @@ configure_and_build() {
 # the library is compiled once for both.
 configure_sanitize_build() {
   configure_and_build build-sanitize RelWithDebInfo "$@" -- \
-    -DCMAKE_CXX_COMPILER=clang++ -DNABLA_SANITIZE=address -DNABLA_FUZZ=ON \
+    -DCMAKE_CXX_COMPILER="$NABLA_CLANG" -DNABLA_SANITIZE=address -DNABLA_FUZZ=ON \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g"
 }
 
@@ -93,4 +95,7 @@ sanitizer_environment() {
   export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
   export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}"
   export OPENBLAS_NUM_THREADS=1
+  if [[ -z "${ASAN_SYMBOLIZER_PATH:-}" ]] && command -v llvm-symbolizer >/dev/null; then
+    export ASAN_SYMBOLIZER_PATH="$(command -v llvm-symbolizer)"  # stack traces with file:line
+  fi
 }
