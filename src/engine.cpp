@@ -426,12 +426,16 @@ void Node::attach(Tensor& result, std::initializer_list<Tensor> inputs) {
 }
 
 std::size_t Node::save(const Tensor& t) {
-  saved_.push_back({t, t.defined() ? t.version() : 0, false});
+  if (t.defined() && t.impl()->meta && !t.impl()->meta->grad_fn) {  // a leaf with bookkeeping
+    saved_.push_back({t.detach(), t.version(), false, t.impl()->meta});
+  } else {
+    saved_.push_back({t, t.defined() ? t.version() : 0, false, {}});
+  }
   return saved_.size() - 1;
 }
 
 std::size_t Node::save_result(const Tensor& result) {
-  saved_.push_back({result.detach(), result.version(), true});
+  saved_.push_back({result.detach(), result.version(), true, {}});
   return saved_.size() - 1;
 }
 
@@ -456,6 +460,11 @@ Tensor Node::saved(std::size_t index) const {
         "tensors in place (add_, fill_, copy_, optimizer steps) between the forward and its "
         "backward",
         name(), index, shape_str(s.value.shape()), s.version, s.value.version()));
+  }
+  if (!s.leaf.expired()) {  // the leaf itself: its values with its bookkeeping
+    Tensor out = s.value.detach();
+    out.impl()->meta = s.leaf.lock();
+    return out;
   }
   if (!s.is_output) return s.value;
   // Rebuild the result with this node as its history, so create_graph differentiates

@@ -488,7 +488,10 @@ Tensor& Tensor::set_data(const Tensor& other) {
         "an op");
   }
   const bool same_layout = other.shape() == shape() && other.dtype() == dtype();
-  const std::uint64_t old_version = impl_->storage->version;
+  // Graphs save a leaf as its storage (see Node::save): mark the old storage changed too,
+  // so that a graph which saved this tensor before fails at backward instead of using the
+  // old values.
+  const std::uint64_t old_version = ++impl_->storage->version;
   impl_->shape = other.shape();
   impl_->numel = other.numel();
   impl_->dtype = other.dtype();

@@ -103,6 +103,10 @@ struct SavedTensor {
   Tensor value;
   std::uint64_t version = 0;
   bool is_output = false;  // saved without its history; rebuilt on unpack (no cycle)
+  // A leaf is saved as its values plus a weak link to its bookkeeping, rebuilt on unpack:
+  // a strong link would make a cycle when backward(create_graph) stores into the leaf's
+  // grad a graph that saved the leaf (x.grad = 2·x), and neither would ever be freed.
+  std::weak_ptr<AutogradMeta> leaf;
 };
 }  // namespace detail
 
