@@ -84,7 +84,16 @@ configure_and_build() {
 configure_sanitize_build() {
   configure_and_build build-sanitize RelWithDebInfo "$@" -- \
     -DCMAKE_CXX_COMPILER="$NABLA_CLANG" -DNABLA_SANITIZE=address -DNABLA_FUZZ=ON \
-    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g"
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only"
+}
+
+# configure_tsan_build [TARGET...]: the ThreadSanitizer build of the library and the
+# threading tests, in build-tsan/ (the same clang; line tables are all a report needs).
+configure_tsan_build() {
+  configure_and_build build-tsan RelWithDebInfo "$@" -- \
+    -DCMAKE_CXX_COMPILER="$NABLA_CLANG" -DNABLA_SANITIZE=thread \
+    -DNABLA_BUILD_EXAMPLES=OFF -DNABLA_BUILD_TOOLS=OFF \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only"
 }
 
 # sanitizer_environment: what the sanitizer runtimes read. Leaks are errors; an allocation
