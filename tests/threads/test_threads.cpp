@@ -52,8 +52,8 @@ TEST(Threads, IndependentGraphsOnFourThreadsMatchOneThreadBitForBit) {
   std::vector<std::vector<double>> serial(kThreads), parallel(kThreads);
   for (int t = 0; t < kThreads; ++t) serial[t] = train_small_model(100 + t);
   {
+    std::latch start(kThreads);  // declared first: it must outlive the threads' joins
     std::vector<std::jthread> threads;
-    std::latch start(kThreads);
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
         start.arrive_and_wait();  // all four train at the same time
@@ -119,8 +119,8 @@ TEST(Threads, DefaultGeneratorFromFourThreadsDealsOutOneStream) {
   nabla::manual_seed(42);
   std::vector<std::vector<double>> got(kThreads);
   {
+    std::latch start(kThreads);  // declared first: it must outlive the threads' joins
     std::vector<std::jthread> threads;
-    std::latch start(kThreads);
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
         start.arrive_and_wait();
