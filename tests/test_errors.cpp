@@ -973,6 +973,7 @@ TEST(Errors, EveryTriggerThrowsItsRowsTypeAndMessage) {
     EXPECT_TRUE(matches(r.message, o.message))
         << "message: " << o.message << "\nthe row says: " << r.message;
   }
+  std::filesystem::remove_all(scratch_dir());  // the readers' files
 }
 
 TEST(Errors, PlaceholdersMatchAnyTextAndNothingElse) {
