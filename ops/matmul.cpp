@@ -51,7 +51,7 @@ Tensor mm(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b, CallSite
   const std::int64_t n = trans_b ? b.size(0) : b.size(1);
   if (k != kb) {
     throw std::invalid_argument(fmt::format(
-        "nabla::matmul: inner dimensions differ: {}{} · {}{} multiplies [{}, {}] by [{}, {}]",
+        "nabla::mm: inner dimensions differ: {}{} · {}{} multiplies [{}, {}] by [{}, {}]",
         shape_str(a.shape()), trans_a ? "ᵀ" : "", shape_str(b.shape()), trans_b ? "ᵀ" : "", m, k,
         kb, n));
   }

@@ -29,7 +29,13 @@ namespace nabla::data {
 TensorDataset::TensorDataset(Tensor inputs, Tensor targets)
     : inputs_(std::move(inputs)), targets_(std::move(targets)) {
   if (!inputs_.defined() || !targets_.defined() || inputs_.dim() < 1 || targets_.dim() < 1) {
-    throw std::invalid_argument("nabla::data::TensorDataset: inputs and targets need a first axis");
+    const auto shape_of = [](const Tensor& t) {
+      return t.defined() ? shape_str(t.shape()) : std::string("undefined");
+    };
+    throw std::invalid_argument(fmt::format(
+        "nabla::data::TensorDataset: inputs and targets need a first axis, got inputs {} and "
+        "targets {}",
+        shape_of(inputs_), shape_of(targets_)));
   }
   if (inputs_.size(0) != targets_.size(0)) {
     throw std::invalid_argument(
@@ -568,10 +574,13 @@ Tensor read_csv(const std::string& path, bool header, std::vector<std::string>* 
 
 Tensor one_hot(const Tensor& labels, std::int64_t classes) {
   if (!labels.defined() || labels.dim() != 1) {
-    throw std::invalid_argument("nabla::data::one_hot: labels must be a 1-d tensor");
+    throw std::invalid_argument(fmt::format(
+        "nabla::data::one_hot: labels must be a 1-d tensor, got {}",
+        labels.defined() ? "shape " + shape_str(labels.shape()) : "an undefined tensor"));
   }
   if (classes < 1) {
-    throw std::invalid_argument(fmt::format("nabla::data::one_hot: {} classes", classes));
+    throw std::invalid_argument(
+        fmt::format("nabla::data::one_hot: classes must be at least 1, got {}", classes));
   }
   const Shape shape{labels.numel(), classes};
   const std::int64_t count = shape_numel(shape, "data::one_hot");

@@ -133,7 +133,9 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
                                 const std::vector<Tensor>& grad_outputs, bool retain_graph,
                                 bool create_graph, const std::vector<Tensor>* inputs,
                                 bool allow_unused) {
-  if (outputs.empty()) throw std::invalid_argument("nabla::backward: no outputs given");
+  // Tensor::backward and nabla::grad share this engine; messages name the one called.
+  const char* api = inputs ? "nabla::grad" : "nabla::backward";
+  if (outputs.empty()) throw std::invalid_argument(fmt::format("{}: no outputs given", api));
   if (!grad_outputs.empty() && grad_outputs.size() != outputs.size()) {
     throw std::invalid_argument(fmt::format("nabla::grad: {} outputs but {} grad_outputs",
                                             outputs.size(), grad_outputs.size()));
@@ -144,29 +146,28 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
   for (std::size_t k = 0; k < outputs.size(); ++k) {
     const Tensor& out = outputs[k];
     if (!out.defined())
-      throw std::invalid_argument(fmt::format("nabla::backward: output {} is undefined", k));
+      throw std::invalid_argument(fmt::format("{}: output {} is undefined", api, k));
     if (!out.requires_grad()) {
       throw std::runtime_error(fmt::format(
-          "nabla::backward: output {} (shape {}) does not require grad and has no grad_fn: "
+          "{}: output {} (shape {}) does not require grad and has no grad_fn: "
           "no input it was computed from has requires_grad_() set, or it was computed under "
           "a NoGradGuard",
-          k, shape_str(out.shape())));
+          api, k, shape_str(out.shape())));
     }
     Tensor seed = grad_outputs.empty() ? Tensor() : grad_outputs[k];
     if (!seed.defined()) {
       if (out.numel() != 1) {
         throw std::invalid_argument(fmt::format(
-            "nabla::backward: output {} has shape {} ({} elements); a gradient can be implied "
+            "{}: output {} has shape {} ({} elements); a gradient can be implied "
             "only for a one-element output. Pass grad_output, a tensor of shape {} holding "
             "∂L/∂output",
-            k, shape_str(out.shape()), out.numel(), shape_str(out.shape())));
+            api, k, shape_str(out.shape()), out.numel(), shape_str(out.shape())));
       }
       seed = ones(out.shape(), out.dtype());
     } else if (seed.shape() != out.shape() || seed.dtype() != out.dtype()) {
-      throw std::invalid_argument(
-          fmt::format("nabla::backward: grad_output {} {} does not match output {} {}",
-                      dtype_name(seed.dtype()), shape_str(seed.shape()), dtype_name(out.dtype()),
-                      shape_str(out.shape())));
+      throw std::invalid_argument(fmt::format(
+          "{}: grad_output {} {} does not match output {} {}", api, dtype_name(seed.dtype()),
+          shape_str(seed.shape()), dtype_name(out.dtype()), shape_str(out.shape())));
     }
     seeds[k] = seed;
   }
@@ -225,13 +226,13 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
       for (auto& m : leaves) m->claim.store(0, std::memory_order_release);
     }
   } claims;
-  const auto busy = [](const char* what, const std::string& which) {
+  const auto busy = [api](const char* what, const std::string& which) {
     return std::logic_error(fmt::format(
-        "nabla::backward: another backward pass, on another thread, is running through {} {} "
+        "{}: another backward pass, on another thread, is running through {} {} "
         "right now. One graph or one model cannot be differentiated from several threads at "
         "once: give each thread its own model (and optimizer), or run the backward passes one "
         "after another",
-        what, which));
+        api, what, which));
   };
   // True when this pass claims `node` now, false when it already had it.
   const auto claim_node = [&](Node* node) {

@@ -103,8 +103,9 @@ std::vector<std::vector<double>> evaluate(const Problem& p) {
   std::vector<Tensor> outs = p.fn(p.inputs);
   if (outs.size() != p.outputs.size()) {
     throw std::runtime_error(
-        "nabla::gradcheck: the function returned a different number of "
-        "outputs on a second call");
+        fmt::format("nabla::gradcheck: the function returned {} outputs on a second call, {} on "
+                    "the first",
+                    outs.size(), p.outputs.size()));
   }
   std::vector<std::vector<double>> vals;
   for (const auto& o : outs) vals.push_back(o.to_vector());

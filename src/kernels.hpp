@@ -90,7 +90,7 @@ Tensor binary_kernel(const char* op, const Tensor& a, const Tensor& b, F&& f) {
   check_defined(op, b, "second operand");
   check_same_dtype(op, a, b);
   Shape shape = broadcast_shapes(a.shape(), b.shape(), op);
-  Tensor out = make_tensor(shape, a.dtype());
+  Tensor out = make_tensor(shape, a.dtype(), op);
   dispatch(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
     auto o = flat<T>(out);

@@ -463,7 +463,8 @@ double calculate_gain(Nonlinearity nonlinearity, std::optional<double> param) {
       return std::sqrt(2.0 / (1.0 + a * a));
     }
   }
-  throw std::invalid_argument("nabla::nn::init::calculate_gain: unknown nonlinearity");
+  throw std::invalid_argument(fmt::format(
+      "nabla::nn::init::calculate_gain: unknown nonlinearity {}", static_cast<int>(nonlinearity)));
 }
 
 std::pair<std::int64_t, std::int64_t> fans(const Tensor& t) {

@@ -29,12 +29,13 @@ std::string num(double v) {
 // `!(v >= 0)` also rejects NaN.
 void check_non_negative(const std::string& who, const char* option, double v) {
   if (!(v >= 0.0))
-    throw std::invalid_argument(who + ": invalid " + option + " " + num(v) + " (must be >= 0)");
+    throw std::invalid_argument("nabla::optim::" + who + ": invalid " + option + " " + num(v) +
+                                " (must be >= 0)");
 }
 
 void check_beta(const std::string& who, const char* option, double v) {
   if (!(v >= 0.0 && v < 1.0))
-    throw std::invalid_argument(who + ": invalid " + option + " " + num(v) +
+    throw std::invalid_argument("nabla::optim::" + who + ": invalid " + option + " " + num(v) +
                                 " (must be in [0, 1))");
 }
 
@@ -86,16 +87,18 @@ void adam_moments(const Tensor& grad, Tensor& exp_avg, Tensor& exp_avg_sq, Tenso
 
 Optimizer::Optimizer(std::vector<Tensor> params, double lr, std::string name)
     : params_(std::move(params)), state_(params_.size()), lr_(lr), name_(std::move(name)) {
-  if (params_.empty()) throw std::invalid_argument(name_ + ": got an empty parameter list");
+  if (params_.empty())
+    throw std::invalid_argument("nabla::optim::" + name_ + ": got an empty parameter list");
   for (std::size_t i = 0; i < params_.size(); ++i) {
     if (!params_[i].defined())
-      throw std::invalid_argument(name_ + ": parameter " + std::to_string(i) + " is undefined");
+      throw std::invalid_argument("nabla::optim::" + name_ + ": parameter " + std::to_string(i) +
+                                  " is undefined");
     if (!params_[i].is_leaf())
-      throw std::invalid_argument(name_ + ": parameter " + std::to_string(i) +
+      throw std::invalid_argument("nabla::optim::" + name_ + ": parameter " + std::to_string(i) +
                                   " is not a leaf (an optimizer can only update leaves)");
     for (std::size_t j = 0; j < i; ++j)
       if (params_[j].is_same(params_[i]))
-        throw std::invalid_argument(name_ + ": parameter " + std::to_string(i) +
+        throw std::invalid_argument("nabla::optim::" + name_ + ": parameter " + std::to_string(i) +
                                     " is the same tensor as parameter " + std::to_string(j) +
                                     " (it would be updated twice per step)");
   }
@@ -107,14 +110,15 @@ void Optimizer::zero_grad() {
 }
 
 void Optimizer::set_lr(double lr) {
-  check_non_negative(name_, "lr", lr);
+  check_non_negative(name_ + "::set_lr", "lr", lr);
   lr_ = lr;
 }
 
 Tensor& Optimizer::ParamState::buffer(const std::string& name) {
   for (auto& [n, t] : buffers)
     if (n == name) return t;
-  throw std::logic_error("optimizer state has no buffer '" + name + "'");
+  throw std::logic_error("nabla::optim::Optimizer::ParamState::buffer: no buffer named '" + name +
+                         "' (an optimizer adds its buffers with add_buffer in its constructor)");
 }
 
 void Optimizer::add_buffer(const std::string& name) {
@@ -188,7 +192,8 @@ void Optimizer::load_state(const StateList& state) {
   for (const auto& [name, shape] : expected)
     if (!given.count(name)) missing.push_back(name);
   if (!missing.empty() || !extra.empty() || !mismatched.empty()) {
-    std::string msg = name_ + ": load_state got a state that does not fit this optimizer";
+    std::string msg =
+        "nabla::optim::" + name_ + "::load_state: the state does not fit this optimizer";
     auto list = [&msg](const char* what, const std::vector<std::string>& names) {
       if (names.empty()) return;
       msg += std::string("; ") + what + ":";
@@ -213,10 +218,11 @@ SGD::SGD(std::vector<Tensor> params, const SGDOptions& options)
   check_non_negative(name_, "momentum", options.momentum);
   check_non_negative(name_, "weight_decay", options.weight_decay);
   if (std::isnan(options.dampening))
-    throw std::invalid_argument("SGD: invalid dampening " + num(options.dampening));
+    throw std::invalid_argument("nabla::optim::SGD: invalid dampening " + num(options.dampening));
   if (options.nesterov && (options.momentum <= 0.0 || options.dampening != 0.0))
     throw std::invalid_argument(
-        "SGD: nesterov momentum requires momentum > 0 and dampening 0 (got momentum " +
+        "nabla::optim::SGD: nesterov momentum requires momentum > 0 and dampening 0 (got "
+        "momentum " +
         num(options.momentum) + ", dampening " + num(options.dampening) + ")");
   if (options.momentum != 0.0) add_buffer("momentum_buffer");
 }
@@ -334,8 +340,8 @@ void LRScheduler::apply() {
 StepLR::StepLR(Optimizer& optimizer, std::int64_t step_size, double gamma)
     : LRScheduler(optimizer), step_size_(step_size), gamma_(gamma) {
   if (step_size < 1)
-    throw std::invalid_argument("StepLR: invalid step_size " + std::to_string(step_size) +
-                                " (must be >= 1)");
+    throw std::invalid_argument("nabla::optim::StepLR: invalid step_size " +
+                                std::to_string(step_size) + " (must be >= 1)");
   check_non_negative("StepLR", "gamma", gamma);
   apply();
 }
@@ -347,8 +353,8 @@ double StepLR::lr_at(std::int64_t epoch) const {
 CosineAnnealingLR::CosineAnnealingLR(Optimizer& optimizer, std::int64_t T_max, double eta_min)
     : LRScheduler(optimizer), t_max_(T_max), eta_min_(eta_min) {
   if (T_max < 1)
-    throw std::invalid_argument("CosineAnnealingLR: invalid T_max " + std::to_string(T_max) +
-                                " (must be >= 1)");
+    throw std::invalid_argument("nabla::optim::CosineAnnealingLR: invalid T_max " +
+                                std::to_string(T_max) + " (must be >= 1)");
   check_non_negative("CosineAnnealingLR", "eta_min", eta_min);
   apply();
 }

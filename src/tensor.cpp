@@ -222,7 +222,7 @@ const Shape& Tensor::shape() const {
 
 std::int64_t Tensor::size(std::int64_t d) const {
   check_defined("size");
-  return impl_->shape[static_cast<std::size_t>(normalize_axis(d, dim(), "size"))];
+  return impl_->shape[static_cast<std::size_t>(normalize_axis(d, dim(), "Tensor::size"))];
 }
 
 std::int64_t Tensor::dim() const {
@@ -258,7 +258,7 @@ T Tensor::item() const {
       const auto d = static_cast<double>(v);
       if (!(d >= lo && d < hi_excl)) {
         throw std::invalid_argument(
-            fmt::format("nabla::Tensor::item: the value {} does not fit in {}-bit integer", d,
+            fmt::format("nabla::Tensor::item: the value {} does not fit in a {}-bit integer", d,
                         8 * sizeof(T)));
       }
     }
@@ -593,9 +593,9 @@ void flatten(const NestedList& node, std::size_t depth, Shape& shape, bool& shap
   if (node.is_scalar()) {
     if (shape_known && depth != shape.size()) {
       throw std::invalid_argument(fmt::format(
-          "nabla::tensor: ragged nested list: a number at depth {} where {} holds lists of "
-          "depth {}",
-          depth, where(), shape.size()));
+          "nabla::tensor: ragged nested list: the entry at index [{}] is a number, but the "
+          "entries before it at that depth are lists",
+          fmt::join(path, "][")));
     }
     if (!shape_known) shape_known = true;
     out.push_back(node.value());
@@ -605,7 +605,9 @@ void flatten(const NestedList& node, std::size_t depth, Shape& shape, bool& shap
   if (shape_known) {
     if (depth >= shape.size()) {
       throw std::invalid_argument(fmt::format(
-          "nabla::tensor: ragged nested list: {} is a list where a number was expected", where()));
+          "nabla::tensor: ragged nested list: the entry at index [{}] is a list, but the "
+          "entries before it at that depth are numbers",
+          fmt::join(path, "][")));
     }
     if (shape[depth] != n) {
       throw std::invalid_argument(fmt::format(
