@@ -635,8 +635,9 @@ void load(optim::Optimizer& optimizer, const std::string& path) {
   double lr = 0.0;
   const char* end = lr_text->data() + lr_text->size();
   const auto [ptr, ec] = std::from_chars(lr_text->data(), end, lr);
-  if (ec != std::errc() || ptr != end || !(lr >= 0.0)) {
-    fail(fmt::format("has \"nabla.lr\": \"{}\", which is not a non-negative number", *lr_text));
+  if (ec != std::errc() || ptr != end || !(lr >= 0.0) || !std::isfinite(lr)) {
+    fail(fmt::format("has \"nabla.lr\": \"{}\", which is not a finite non-negative number",
+                     *lr_text));
   }
   try {
     optimizer.load_state(file.tensors);

@@ -28,9 +28,10 @@ std::string num(double v) {
 
 // `!(v >= 0)` also rejects NaN.
 void check_non_negative(const std::string& who, const char* option, double v) {
-  if (!(v >= 0.0))
+  // An infinite lr (or momentum, decay, ...) would turn every parameter into NaN.
+  if (!(v >= 0.0) || !std::isfinite(v))
     throw std::invalid_argument("nabla::optim::" + who + ": invalid " + option + " " + num(v) +
-                                " (must be >= 0)");
+                                " (must be finite and >= 0)");
 }
 
 void check_beta(const std::string& who, const char* option, double v) {

@@ -8,6 +8,8 @@
 // actual type and message as a table row, a start for a new row.
 
 #include <gtest/gtest.h>
+
+#include <limits>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -494,6 +496,11 @@ const std::vector<Trigger>& triggers() {
        [] {
          optim::SGD opt({leaf({2})}, {.lr = 0.1});
          opt.set_lr(-1.0);
+       }},
+      {"optimizer-set-lr-infinite",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         opt.set_lr(std::numeric_limits<double>::infinity());
        }},
       {"sgd-dampening", [] { optim::SGD({leaf({2})}, {.lr = 0.1, .dampening = NAN}); }},
       {"sgd-nesterov", [] { optim::SGD({leaf({2})}, {.lr = 0.1, .nesterov = true}); }},

@@ -374,7 +374,12 @@ TEST(Io, FilesOfTheWrongKindAreRejectedClearly) {
   nabla::save(adam.state(), plain_file,
               {{"nabla.kind", "optimizer"}, {"nabla.optimizer", "Adam"}, {"nabla.lr", "fast"}});
   EXPECT_THAT(message_of([&] { nabla::load(adam, plain_file); }),
-              HasSubstr("\"nabla.lr\": \"fast\", which is not a non-negative number"));
+              HasSubstr("\"nabla.lr\": \"fast\", which is not a finite non-negative number"));
+  // An infinite one would turn every parameter into NaN at the next step.
+  nabla::save(adam.state(), plain_file,
+              {{"nabla.kind", "optimizer"}, {"nabla.optimizer", "Adam"}, {"nabla.lr", "inf"}});
+  EXPECT_THAT(message_of([&] { nabla::load(adam, plain_file); }),
+              HasSubstr("\"nabla.lr\": \"inf\", which is not a finite non-negative number"));
 }
 
 // ---- corrupt files ---------------------------------------------------------------------
