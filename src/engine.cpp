@@ -250,8 +250,8 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
     if (meta->claim.compare_exchange_strong(held, task, std::memory_order_acq_rel)) {
       claims.leaves.push_back(std::move(meta));
     } else if (held != task) {
-      throw busy("the leaf", meta->name.empty() ? std::string("(unnamed)")
-                                                : fmt::format("'{}'", meta->name));
+      throw busy("the leaf",
+                 meta->name.empty() ? std::string("(unnamed)") : fmt::format("'{}'", meta->name));
     }
   };
 

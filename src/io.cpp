@@ -50,7 +50,7 @@ constexpr const char* kLrKey = "nabla.lr";
 
 // Reverses the bytes of each of `count` elements of `size` bytes: safetensors data is
 // little-endian, whatever the host.
-void swap_each(unsigned char* bytes, std::size_t count, std::size_t size) {
+[[maybe_unused]] void swap_each(unsigned char* bytes, std::size_t count, std::size_t size) {
   for (std::size_t i = 0; i < count; ++i) std::reverse(bytes + i * size, bytes + (i + 1) * size);
 }
 

@@ -650,9 +650,9 @@ Tensor arange(double start, double end, double step, Dtype dtype) {
   // Beyond 2⁶² the count is not even representable as an extent; make_tensor then
   // reports what the memory would be for anything smaller.
   if (!(count < 0x1p62)) {
-    throw std::invalid_argument(fmt::format(
-        "nabla::arange: from {} to {} by {} is {} elements, too many for a tensor", start, end,
-        step, count));
+    throw std::invalid_argument(
+        fmt::format("nabla::arange: from {} to {} by {} is {} elements, too many for a tensor",
+                    start, end, step, count));
   }
   const auto n = std::max<std::int64_t>(static_cast<std::int64_t>(count), 0);
   Tensor t = make_tensor({n}, dtype, "arange");

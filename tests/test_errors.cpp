@@ -9,9 +9,9 @@
 
 #include <gtest/gtest.h>
 
-#include <limits>
 #include <unistd.h>
 #include <zlib.h>
+#include <limits>
 
 #include <cmath>
 #include <cstdint>
@@ -444,7 +444,7 @@ const std::vector<Trigger>& triggers() {
          nn::Linear(2, 3).forward(nabla::ones({4, 2}, nabla::f64));
        }},
       {"sequential-empty", [] { nn::Sequential().forward(nabla::ones({2})); }},
-      {"sequential-index", [] { nn::Sequential(nn::Tanh())[1]; }},
+      {"sequential-index", [] { static_cast<void>(nn::Sequential(nn::Tanh())[1]); }},
       {"sequential-type", [] { nn::Sequential(nn::Tanh()).at<nn::Linear>(0); }},
       {"flatten-dim",
        [] {

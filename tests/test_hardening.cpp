@@ -40,12 +40,13 @@ constexpr std::int64_t k62 = std::int64_t{1} << 62;
 
 TEST(Hardening, ShapeWhoseProductOverflowsIsRefusedByEveryFactory) {
   // (2⁶² + 1)·4 wraps to 4 in int64 arithmetic: it used to be accepted with numel 4.
-  const std::string m =
-      message_of<std::invalid_argument>([] { nabla::ones({k62 + 1, 4}); });
+  const std::string m = message_of<std::invalid_argument>([] { nabla::ones({k62 + 1, 4}); });
   EXPECT_TRUE(contains(m, "nabla::ones: shape [4611686018427387905, 4] has too many elements"))
       << m;
   // 2⁶²·4 wraps to 0: it used to give an empty tensor.
-  EXPECT_TRUE(contains(message_of<std::invalid_argument>([] { nabla::zeros({k62, 4}); }),
+  EXPECT_TRUE(contains(message_of<std::invalid_argument>([] {
+                         nabla::zeros({k62, 4});
+                       }),
                        "nabla::zeros: shape"));
   EXPECT_THROW(nabla::empty({k62, 2, 2}), std::invalid_argument);
   EXPECT_THROW(nabla::full({k62, 4}, 1.0), std::invalid_argument);
@@ -67,11 +68,12 @@ TEST(Hardening, ResultShapesThatOverflowAreRefusedByTheOp) {
   const nabla::Tensor row = nabla::zeros({1, 0, k62});
   EXPECT_TRUE(
       contains(message_of<std::invalid_argument>([&] { nabla::add(col, row); }), "nabla::add"));
-  EXPECT_THROW(nabla::broadcast_to(nabla::zeros({1, 0, 1}), {k62, 0, k62}),
-               std::invalid_argument);
+  EXPECT_THROW(nabla::broadcast_to(nabla::zeros({1, 0, 1}), {k62, 0, k62}), std::invalid_argument);
   // reshape: the target's product overflows (it used to wrap and could match numel).
   const nabla::Tensor x = nabla::zeros({4});
-  EXPECT_TRUE(contains(message_of<std::invalid_argument>([&] { nabla::reshape(x, {k62 + 1, 4}); }),
+  EXPECT_TRUE(contains(message_of<std::invalid_argument>([&] {
+                         nabla::reshape(x, {k62 + 1, 4});
+                       }),
                        "nabla::reshape"));
   EXPECT_THROW(nabla::reshape(x, {k62, 4, -1}), std::invalid_argument);
 }
@@ -79,8 +81,9 @@ TEST(Hardening, ResultShapesThatOverflowAreRefusedByTheOp) {
 TEST(Hardening, AllocationThatCannotBeHadNamesOpShapeAndBytes) {
   // 2⁵⁰ floats are 4 PiB: beyond any address space, whatever the overcommit policy.
   const std::string m = message_of<nabla::OutOfMemoryError>([] { nabla::zeros({1LL << 50}); });
-  EXPECT_TRUE(contains(m, "nabla::zeros: out of memory: a float32 tensor of shape "
-                          "[1125899906842624] needs 4.0 PiB"))
+  EXPECT_TRUE(contains(m,
+                       "nabla::zeros: out of memory: a float32 tensor of shape "
+                       "[1125899906842624] needs 4.0 PiB"))
       << m;
   // Still a std::bad_alloc for code that handles running out of memory.
   EXPECT_THROW(nabla::empty({1LL << 50}, nabla::f64), std::bad_alloc);
@@ -90,9 +93,8 @@ TEST(Hardening, AllocationThatCannotBeHadNamesOpShapeAndBytes) {
 }
 
 TEST(Hardening, LayersAndOneHotNameThemselvesWhenTooLarge) {
-  EXPECT_TRUE(contains(message_of<std::invalid_argument>([] {
-                         nabla::nn::Linear(std::int64_t{1} << 32, std::int64_t{1} << 32);
-                       }),
+  EXPECT_TRUE(contains(message_of<std::invalid_argument>(
+                           [] { nabla::nn::Linear(std::int64_t{1} << 32, std::int64_t{1} << 32); }),
                        "nabla::nn::Linear: shape [4294967296, 4294967296] has too many elements"));
   const std::string oom = message_of<nabla::OutOfMemoryError>(
       [] { nabla::nn::Linear(std::int64_t{1} << 24, std::int64_t{1} << 24); });
@@ -213,9 +215,10 @@ TEST(Hardening, OptimizerWithUsedStateNamesTheParameterAfterModelTo) {
   m.to(nabla::f64);
   nabla::sum(m.forward(nabla::ones({1, 3}, nabla::f64))).backward();
   const std::string msg = message_of<std::logic_error>([&] { opt.step(); });
-  EXPECT_TRUE(contains(msg, "nabla::optim::Adam::step: parameter 0 ('weight') is now float64 [2, "
-                            "3], but its state 'exp_avg' was made for float32 [2, 3] and has "
-                            "seen 1 steps"))
+  EXPECT_TRUE(contains(msg,
+                       "nabla::optim::Adam::step: parameter 0 ('weight') is now float64 [2, "
+                       "3], but its state 'exp_avg' was made for float32 [2, 3] and has "
+                       "seen 1 steps"))
       << msg;
 }
 

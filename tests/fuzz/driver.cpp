@@ -182,7 +182,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> corpora, files;
   std::string crash_dir = ".";
   bool print = false;
-  std::size_t max_memory_mb = 4096;
+  [[maybe_unused]] std::size_t max_memory_mb = 4096;  // unused under the sanitizers
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string {

@@ -166,13 +166,14 @@ TEST(Threads, ModulesBuiltAndInspectedFromFourThreads) {
         EXPECT_EQ(own.weight().numel(), 64);
         for (int i = 0; i < 50; ++i) {
           names[t].clear();
-          for (const auto& [n, p] : shared.named_parameters()) names[t].push_back(n + "=" + p.name());
+          for (const auto& [n, p] : shared.named_parameters())
+            names[t].push_back(n + "=" + p.name());
         }
       });
     }
   }
-  const std::vector<std::string> expected{"0.weight=0.weight", "0.bias=0.bias",
-                                          "2.weight=2.weight", "2.bias=2.bias"};
+  const std::vector<std::string> expected{"0.weight=0.weight", "0.bias=0.bias", "2.weight=2.weight",
+                                          "2.bias=2.bias"};
   for (const auto& n : names) EXPECT_EQ(n, expected);
 }
 

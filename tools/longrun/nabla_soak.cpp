@@ -48,11 +48,11 @@ struct Watch {
     if (step == total) last_rss = rss_kib();
     if (step % every != 0 && step != total) return;
     const auto live = nabla::debug::live_counts();
-    const double s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    fmt::print("{:<8} step {:>7}/{:<7} rss {:>8} KiB  live nodes {:>4}  storages {:>5}  "
-               "loss {:.4f}  {:6.1f} s\n",
-               phase, step, total, rss_kib(), live.nodes, live.storages, loss, s);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    fmt::print(
+        "{:<8} step {:>7}/{:<7} rss {:>8} KiB  live nodes {:>4}  storages {:>5}  "
+        "loss {:.4f}  {:6.1f} s\n",
+        phase, step, total, rss_kib(), live.nodes, live.storages, loss, s);
     std::fflush(stdout);
   }
 
@@ -63,9 +63,9 @@ struct Watch {
     const auto live = nabla::debug::live_counts();
     const bool rss_ok = end_rss - warm_rss <= tolerance_kib;
     const bool live_ok = live.nodes == start.nodes && live.storages == start.storages;
-    fmt::print("{:<8} after warm-up {} KiB, at the last step {} KiB ({:+} KiB, tolerance {} KiB): {}\n",
-               phase, warm_rss, end_rss, end_rss - warm_rss, tolerance_kib,
-               rss_ok ? "steady" : "GREW");
+    fmt::print(
+        "{:<8} after warm-up {} KiB, at the last step {} KiB ({:+} KiB, tolerance {} KiB): {}\n",
+        phase, warm_rss, end_rss, end_rss - warm_rss, tolerance_kib, rss_ok ? "steady" : "GREW");
     fmt::print("{:<8} live nodes {} → {}, storages {} → {}: {}\n", phase, start.nodes, live.nodes,
                start.storages, live.storages, live_ok ? "all freed" : "LEFT BEHIND");
     return rss_ok && live_ok;
@@ -124,19 +124,20 @@ bool fashion(std::int64_t batches, const std::string& dir, std::int64_t toleranc
       std::vector<double> l;
       for (int i = 0; i < 4096; ++i) l.push_back(static_cast<double>(g.integer(10)));
       labels = nabla::tensor(l, {4096});
-      fmt::print("fashion  {} not found (apt-get install dataset-fashion-mnist): synthetic "
-                 "[4096, 784] images instead\n",
-                 file);
+      fmt::print(
+          "fashion  {} not found (apt-get install dataset-fashion-mnist): synthetic "
+          "[4096, 784] images instead\n",
+          file);
     }
     nabla::Generator gen(3);
-    nabla::nn::Sequential model(nabla::nn::Linear(784, 256, true, {.generator = &gen}),
-                                nabla::nn::ReLU(),
-                                nabla::nn::Linear(256, 128, true, {.generator = &gen}),
-                                nabla::nn::ReLU(),
-                                nabla::nn::Linear(128, 10, true, {.generator = &gen}));
+    nabla::nn::Sequential model(
+        nabla::nn::Linear(784, 256, true, {.generator = &gen}), nabla::nn::ReLU(),
+        nabla::nn::Linear(256, 128, true, {.generator = &gen}), nabla::nn::ReLU(),
+        nabla::nn::Linear(128, 10, true, {.generator = &gen}));
     nabla::optim::Adam opt(model.parameters(), {.lr = 1e-3});
-    nabla::data::DataLoader loader(nabla::data::TensorDataset(images, labels),
-                                   {.batch_size = 64, .shuffle = true, .seed = 4, .drop_last = true});
+    nabla::data::DataLoader loader(
+        nabla::data::TensorDataset(images, labels),
+        {.batch_size = 64, .shuffle = true, .seed = 4, .drop_last = true});
     std::int64_t step = 0;
     while (step < batches) {
       for (const nabla::data::Batch& b : loader) {
@@ -173,8 +174,9 @@ int main(int argc, char** argv) {
       } else if (a == "--tolerance-kib") {
         tolerance = std::stoll(value());
       } else if (a == "--help" || a == "-h") {
-        fmt::print("usage: nabla-soak [--tiny-steps N] [--batches N] [--data DIR] "
-                   "[--tolerance-kib K]\n");
+        fmt::print(
+            "usage: nabla-soak [--tiny-steps N] [--batches N] [--data DIR] "
+            "[--tolerance-kib K]\n");
         return 0;
       } else {
         throw std::invalid_argument("unknown option " + a);
