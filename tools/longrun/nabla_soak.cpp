@@ -1,6 +1,7 @@
 // nabla-soak: trains for a long time and watches memory. Two phases:
 //   tiny     10⁵ steps of a 2-8-1 network on XOR (forward, loss, backward, SGD), every
-//            tenth step also a gradient penalty through nabla::grad(create_graph)
+//            tenth step also a gradient penalty through nabla::grad(create_graph), every
+//            hundredth a backward(create_graph)
 //   fashion  10³ Fashion-MNIST mini-batches of 64 (784-256-128-10, Adam, cross-entropy),
 //            from Debian's dataset-fashion-mnist, or synthetic data of the same shape
 // It prints resident memory (VmRSS) and live nodes and storages at intervals. A phase
@@ -93,7 +94,9 @@ bool tiny(std::int64_t steps, std::int64_t tolerance_kib) {
         std::vector<nabla::Tensor> gx = nabla::grad({out}, {xg}, {}, std::nullopt, true);
         loss = nabla::add(loss, nabla::mul(nabla::sum(nabla::pow(gx[0], 2.0)), 1e-4));
       }
-      loss.backward();
+      // Every hundredth step keeps the backward's graph in the grads (create_graph), the
+      // case that once made a cycle between a leaf and its grad and leaked every graph.
+      loss.backward({}, false, step % 100 == 0);
       opt.step();
       last = loss.item<double>();
       w.at(step, steps, last);
