@@ -299,7 +299,9 @@ class Reader {
         }
         return true;
       });
-    } catch (const InJson::parse_error& e) {
+    } catch (const InJson::exception& e) {
+      // parse_error, and out_of_range for a number past a double ("1e999"): both mean the
+      // header cannot be read.
       fail(fmt::format("the header is not valid JSON: {}", e.what()));
     }
     if (!header.is_object())

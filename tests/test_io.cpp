@@ -416,6 +416,11 @@ TEST(Io, CorruptFilesAreRejectedWithWhatWasExpectedAndFound) {
        {"header length is 18446744073709551615 bytes"}},
       {"invalid JSON", file_bytes(R"({"a": {"dtype": )", ""), {"not valid JSON", "parse error"}},
       {"empty header", file_bytes("", ""), {"not valid JSON"}},
+      // Found by tools/fuzz: nlohmann's out_of_range for a number past a double escaped
+      // as a foreign exception.
+      {"number past a double",
+       file_bytes(R"({"__metadata__": {"a": "b"}, "s": 55e5555555555555})", ""),
+       {"not valid JSON", "number overflow"}},
       {"header is an array", file_bytes("[1, 2]", ""), {"must be a JSON object, found array"}},
       {"entry is a number",
        file_bytes(R"({"a": 3})", ""),
