@@ -4,7 +4,7 @@
 //   saves   : sign(x), a constant without history (so ∂²/∂x² = 0, as it is off the kink)
 //   shapes  : any; result has x's shape
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

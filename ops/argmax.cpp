@@ -5,7 +5,7 @@
 //   saves   : nothing
 //   shapes  : as max: x [.., n, ..] → the shape without the axis (kept as 1 with keepdim)
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace detail {

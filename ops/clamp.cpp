@@ -4,7 +4,7 @@
 //   saves   : the mask, a constant without history (so ∂²/∂x² = 0)
 //   shapes  : any; result has x's shape. lo ≤ hi, else std::invalid_argument
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

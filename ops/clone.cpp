@@ -6,7 +6,7 @@
 
 #include <cstring>
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

@@ -5,7 +5,7 @@
 //   shapes  : a and b broadcast together; result has the broadcast shape
 //   domain  : b = 0 gives ±inf or NaN, as in IEEE arithmetic
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

@@ -5,7 +5,7 @@
 //   shapes  : any; result has x's shape
 //   domain  : x > 0; log(0) = -inf and log(x < 0) = NaN, as in IEEE arithmetic
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

@@ -6,7 +6,7 @@
 //   shapes  : any rank ≥ 1; result has x's shape. axis may be negative; outside the rank
 //             → std::out_of_range
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace detail {

@@ -9,7 +9,7 @@
 //             [1,K], a 1-d right operand [K] a column [K,1], and the added axis is
 //             dropped from the result (reshapes share storage, no copies).
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

@@ -5,7 +5,7 @@
 //   saves   : o and y
 //   shapes  : o and y must have the same shape
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

@@ -7,7 +7,7 @@
 //   shapes  : o and y must have the same shape and dtype (no broadcasting); result 0-d
 //             (mean, sum) or o's shape (none)
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

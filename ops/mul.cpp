@@ -4,7 +4,7 @@
 //   saves   : a (for grad_b) and b (for grad_a), each only when the other needs a gradient
 //   shapes  : a and b broadcast together; result has the broadcast shape
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <xtensor/xmanipulation.hpp>
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace detail {

@@ -5,7 +5,7 @@
 //   shapes  : any; result has x's shape
 //   domain  : fractional p needs x > 0 (NaN otherwise, as std::pow)
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

@@ -5,7 +5,7 @@
 //   saves   : mask
 //   shapes  : g and mask broadcast together (normally equal)
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

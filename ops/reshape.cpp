@@ -4,7 +4,7 @@
 //   saves   : nothing
 //   shapes  : numel(shape) = numel(x)
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

@@ -4,7 +4,7 @@
 //   saves   : result (not x)
 //   shapes  : any; result has x's shape
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

@@ -6,7 +6,7 @@
 //   saves   : g (only when s needs a gradient) and s
 //   shapes  : g and s broadcast together (normally equal)
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

@@ -8,7 +8,7 @@
 
 #include <cmath>
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

@@ -5,7 +5,7 @@
 //   shapes  : any; result has x's shape
 //   domain  : x ≥ 0 (NaN below); the gradient is infinite at 0
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

@@ -6,7 +6,7 @@
 //   shapes  : o and y must have the same shape (no broadcasting: a silent broadcast of
 //             targets is a classic bug)
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace detail {

@@ -4,7 +4,7 @@
 //   saves   : nothing
 //   shapes  : a and b broadcast together; result has the broadcast shape
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

@@ -4,7 +4,7 @@
 //   saves   : nothing (x's shape is on the node)
 //   shapes  : x [d0..dn] → the reduced shape; with keepdim the reduced axes stay as 1
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace detail {

@@ -6,7 +6,7 @@
 //   saves   : nothing
 //   shapes  : `shape` must broadcast to x.shape
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

@@ -5,7 +5,7 @@
 //   saves   : g (only when y needs a gradient) and y
 //   shapes  : g and y broadcast together (normally equal)
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

@@ -4,7 +4,7 @@
 //   saves   : nothing
 //   shapes  : x [M, N] → result [N, M]; x must be 2-d
 
-#include "op_common.hpp"
+#include "ops/op_common.hpp"
 
 namespace nabla {
 namespace {

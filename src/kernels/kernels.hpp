@@ -14,7 +14,7 @@
 #include <xtensor/xnoalias.hpp>
 #include <xtensor/xscalar.hpp>
 
-#include "tensor_impl.hpp"
+#include "core/tensor_impl.hpp"
 
 namespace nabla::detail {
 

@@ -7,8 +7,8 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "op_list.hpp"
-#include "tensor_impl.hpp"
+#include "ops/op_list.hpp"
+#include "core/tensor_impl.hpp"
 
 namespace nabla {
 

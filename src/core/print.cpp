@@ -7,7 +7,7 @@
 #include <ostream>
 
 #include "nabla/autograd.hpp"
-#include "tensor_impl.hpp"
+#include "core/tensor_impl.hpp"
 
 namespace nabla {
 namespace {

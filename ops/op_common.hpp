@@ -7,9 +7,9 @@
 #include <stdexcept>
 #include <vector>
 
-#include "kernels.hpp"
+#include "kernels/kernels.hpp"
 #include "nabla/autograd.hpp"
 #include "nabla/ops.hpp"
 #include "nabla/registry.hpp"
-#include "op_list.hpp"
-#include "tensor_impl.hpp"
+#include "ops/op_list.hpp"
+#include "core/tensor_impl.hpp"

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "nabla/autograd.hpp"
-#include "tensor_impl.hpp"
+#include "core/tensor_impl.hpp"
 
 namespace nabla {
 namespace detail {

@@ -12,7 +12,7 @@
 #include <numbers>
 
 #include "nabla/ops.hpp"
-#include "tensor_impl.hpp"
+#include "core/tensor_impl.hpp"
 
 #ifdef __linux__
 #include <sys/mman.h>

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <unordered_map>
 
-#include "tensor_impl.hpp"
+#include "core/tensor_impl.hpp"
 
 namespace nabla {
 namespace detail {

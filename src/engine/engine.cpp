@@ -18,7 +18,7 @@
 #include <utility>
 
 #include "nabla/ops.hpp"
-#include "tensor_impl.hpp"
+#include "core/tensor_impl.hpp"
 
 namespace nabla {
 namespace detail {

@@ -3,7 +3,7 @@
 
 #include <cblas.h>
 
-#include "kernels.hpp"
+#include "kernels/kernels.hpp"
 
 namespace nabla::detail {
 
