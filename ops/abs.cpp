@@ -19,10 +19,10 @@ struct AbsNode final : Node {
 Tensor abs(const Tensor& x, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("abs", x);
-  Tensor result = detail::unary_kernel(x, [](auto&& v) { return xt::abs(v); });
+  Tensor result = detail::unary_kernel("abs", x, [](auto&& v) { return xt::abs(v); });
   if (auto node = record<AbsNode>(result, {x})) {
     Tensor sign = detail::make_tensor(x.shape(), x.dtype());
-    detail::dispatch(x.dtype(), [&](auto tag) {
+    detail::dispatch_floating("abs", x.dtype(), [&](auto tag) {
       using T = decltype(tag);
       const T* p = detail::data_ptr<T>(x);
       T* s = detail::data_ptr<T>(sign);

@@ -24,13 +24,13 @@ Tensor add(const Tensor& a, const Tensor& b, CallSite where) {
 Tensor add(const Tensor& a, double b, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("add", a);
-  return add(a, scalar_tensor(b, a.dtype()));
+  return add(a, detail::scalar_operand("add", b, a));
 }
 
 Tensor add(double a, const Tensor& b, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("add", b);
-  return add(scalar_tensor(a, b.dtype()), b);
+  return add(detail::scalar_operand("add", a, b), b);
 }
 
 namespace detail {

@@ -19,7 +19,7 @@ Tensor argmax(const Tensor& x, std::int64_t axis, bool keepdim, CallSite where) 
   const auto a = static_cast<std::size_t>(normalize_axis(axis, x.dim(), "argmax"));
   const auto idx = detail::argmax_indices("argmax", x, a);
   Tensor result = detail::make_tensor(detail::reduced_shape(x.shape(), {a}, keepdim), x.dtype());
-  detail::dispatch(x.dtype(), [&](auto tag) {
+  detail::dispatch_floating("argmax", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     T* o = detail::data_ptr<T>(result);
     for (std::size_t r = 0; r < idx.size(); ++r) o[r] = static_cast<T>(idx[r]);

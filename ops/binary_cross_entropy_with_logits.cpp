@@ -45,7 +45,7 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
   }
   const std::int64_t n = logits.numel();
   Tensor result;
-  detail::dispatch(logits.dtype(), [&](auto tag) {
+  detail::dispatch_floating("binary_cross_entropy_with_logits", logits.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* px = detail::data_ptr<T>(logits);
     const T* pt = detail::data_ptr<T>(targets);

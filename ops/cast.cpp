@@ -1,5 +1,6 @@
 // cast: converts the values to another dtype (Tensor::to calls it).
-//   forward : result = x converted to `dtype` (always a copy)
+//   forward : result = x converted to `dtype` (always a copy; see detail::convert for
+//             float → integer: truncation, saturation, NaN → 0)
 //   backward: grad_x = cast(grad_out, x.dtype)
 //   saves   : nothing
 //   shapes  : any; result has x's shape
@@ -19,17 +20,17 @@ struct CastNode final : Node {
 Tensor cast(const Tensor& x, Dtype dtype, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("cast", x);
-  Tensor result = detail::make_tensor(x.shape(), dtype);
-  detail::dispatch(x.dtype(), [&](auto from) {
-    detail::dispatch(dtype, [&](auto to) {
-      using S = decltype(from);
-      using D = decltype(to);
-      std::transform(detail::data_ptr<S>(x), detail::data_ptr<S>(x) + x.numel(),
-                     detail::data_ptr<D>(result), [](S v) { return static_cast<D>(v); });
-    });
-  });
-  record<CastNode>(result, {x});
+  Tensor result = detail::make_tensor(x.shape(), dtype, "cast");
+  detail::copy_values(result, x);
+  // Only a floating result has a gradient (as PyTorch: x.to(int64) is not differentiable).
+  if (is_floating_point(dtype)) record<CastNode>(result, {x});
   return result;
+}
+
+Tensor Tensor::to(Dtype dtype) const {
+  check_defined("to");
+  if (dtype == impl_->dtype) return *this;
+  return nabla::cast(*this, dtype);
 }
 
 namespace detail {

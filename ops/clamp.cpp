@@ -25,7 +25,7 @@ Tensor clamp(const Tensor& x, double lo, double hi, CallSite where) {
                     lo, hi, shape_str(x.shape())));
   }
   Tensor result = detail::make_tensor(x.shape(), x.dtype());
-  detail::dispatch(x.dtype(), [&](auto tag) {
+  detail::dispatch_floating("clamp", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* p = detail::data_ptr<T>(x);
     T* o = detail::data_ptr<T>(result);
@@ -36,7 +36,7 @@ Tensor clamp(const Tensor& x, double lo, double hi, CallSite where) {
   });
   if (auto node = record<ClampNode>(result, {x})) {
     Tensor mask = detail::make_tensor(x.shape(), x.dtype());
-    detail::dispatch(x.dtype(), [&](auto tag) {
+    detail::dispatch_floating("clamp", x.dtype(), [&](auto tag) {
       using T = decltype(tag);
       const T* p = detail::data_ptr<T>(x);
       T* m = detail::data_ptr<T>(mask);

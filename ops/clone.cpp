@@ -26,6 +26,11 @@ Tensor clone(const Tensor& x, CallSite where) {
   return result;
 }
 
+Tensor Tensor::clone() const {
+  check_defined("clone");
+  return nabla::clone(*this);
+}
+
 namespace detail {
 void register_clone(OpRegistry& r) {
   r.add({.name = "clone",

@@ -60,7 +60,7 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets, Reduction redu
     }
   }
   Tensor result;
-  detail::dispatch(logits.dtype(), [&](auto tag) {
+  detail::dispatch_floating("cross_entropy", logits.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* p = detail::data_ptr<T>(logits);
     std::vector<double> rows(static_cast<std::size_t>(n));
@@ -87,7 +87,7 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets, Reduction redu
   });
   if (auto node = record<CrossEntropyNode>(result, {logits, targets}, reduction, n)) {
     Tensor onehot = detail::make_tensor(logits.shape(), logits.dtype());
-    detail::dispatch(logits.dtype(), [&](auto tag) {
+    detail::dispatch_floating("cross_entropy", logits.dtype(), [&](auto tag) {
       using T = decltype(tag);
       T* o = detail::data_ptr<T>(onehot);
       std::fill(o, o + n * c, T(0));

@@ -24,7 +24,8 @@ struct DivNode final : Node {
 
 Tensor div(const Tensor& a, const Tensor& b, CallSite where) {
   detail::CallSiteScope site(where);
-  Tensor result = detail::binary_kernel("div", a, b, [](auto&& x, auto&& y) { return x / y; });
+  Tensor result = detail::binary_kernel(
+      "div", a, b, [](auto&& x, auto&& y) { return x / y; }, /*floating_only=*/true);
   if (auto node = record<DivNode>(result, {a, b})) {
     if (node->needs_input_grad(1)) node->a_ = node->save(a);
     node->b_ = node->save(b);
@@ -35,13 +36,13 @@ Tensor div(const Tensor& a, const Tensor& b, CallSite where) {
 Tensor div(const Tensor& a, double b, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("div", a);
-  return div(a, scalar_tensor(b, a.dtype()));
+  return div(a, detail::scalar_operand("div", b, a));
 }
 
 Tensor div(double a, const Tensor& b, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("div", b);
-  return div(scalar_tensor(a, b.dtype()), b);
+  return div(detail::scalar_operand("div", a, b), b);
 }
 
 namespace detail {

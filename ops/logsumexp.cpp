@@ -36,7 +36,7 @@ Tensor logsumexp(const Tensor& x, std::int64_t axis, bool keepdim, CallSite wher
   const Shape& shape = x.shape();
   const auto [outer, n, inner] = detail::split_at_axis(shape, a);
   Tensor result = detail::make_tensor(detail::reduced_shape(shape, {a}, keepdim), x.dtype());
-  detail::dispatch(x.dtype(), [&](auto tag) {
+  detail::dispatch_floating("logsumexp", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* p = detail::data_ptr<T>(x);
     T* o = detail::data_ptr<T>(result);

@@ -27,7 +27,7 @@ std::vector<std::int64_t> argmax_indices(const char* op, const Tensor& x, std::s
   }
   [[maybe_unused]] const auto [outer, n_along, inner] = split_at_axis(shape, axis);
   std::vector<std::int64_t> idx(static_cast<std::size_t>(outer * inner), 0);
-  dispatch(x.dtype(), [&](auto tag) {
+  detail::dispatch_floating("max", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* p = data_ptr<T>(x);
     for (std::int64_t i = 0; i < outer; ++i) {
@@ -66,7 +66,7 @@ Tensor max(const Tensor& x, std::int64_t axis, bool keepdim, CallSite where) {
   const Shape& shape = x.shape();
   [[maybe_unused]] const auto [outer, n, inner] = detail::split_at_axis(shape, a);
   Tensor result = detail::make_tensor(detail::reduced_shape(shape, {a}, keepdim), x.dtype());
-  detail::dispatch(x.dtype(), [&](auto tag) {
+  detail::dispatch_floating("max", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* p = detail::data_ptr<T>(x);
     T* o = detail::data_ptr<T>(result);
@@ -78,7 +78,7 @@ Tensor max(const Tensor& x, std::int64_t axis, bool keepdim, CallSite where) {
   });
   if (auto node = record<MaxNode>(result, {x}, detail::reduced_shape(shape, {a}, true))) {
     Tensor mask = detail::make_tensor(shape, x.dtype());
-    detail::dispatch(x.dtype(), [&](auto tag) {
+    detail::dispatch_floating("max", x.dtype(), [&](auto tag) {
       using T = decltype(tag);
       T* m = detail::data_ptr<T>(mask);
       std::fill(m, m + x.numel(), T(0));

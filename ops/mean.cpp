@@ -25,7 +25,7 @@ Tensor mean(const Tensor& x, const std::vector<std::int64_t>& axes, bool keepdim
   double n = 1.0;
   for (auto a : ax) n *= static_cast<double>(x.shape()[a]);
   Tensor result = detail::sum_kernel(x, ax, detail::reduced_shape(x.shape(), ax, keepdim));
-  detail::dispatch(result.dtype(), [&](auto tag) {
+  detail::dispatch_floating("mean", result.dtype(), [&](auto tag) {
     using T = decltype(tag);
     T* p = detail::data_ptr<T>(result);
     // n = 0 (an empty axis) gives NaN, as in PyTorch.
@@ -38,6 +38,10 @@ Tensor mean(const Tensor& x, const std::vector<std::int64_t>& axes, bool keepdim
 Tensor mean(const Tensor& x, CallSite where) {
   detail::CallSiteScope site(where);
   return mean(x, {}, false);
+}
+
+Tensor Tensor::mean() const {
+  return nabla::mean(*this);
 }
 
 namespace detail {

@@ -29,7 +29,7 @@ Tensor mse_loss(const Tensor& o, const Tensor& y, Reduction reduction, CallSite 
   } else {
     detail::sum_squared_diff("mse_loss", o, y);  // the same checks, and messages
     result = detail::make_tensor(o.shape(), o.dtype());
-    detail::dispatch(o.dtype(), [&](auto tag) {
+    detail::dispatch_floating("mse_loss_reduction", o.dtype(), [&](auto tag) {
       using T = decltype(tag);
       const T* po = detail::data_ptr<T>(o);
       const T* py = detail::data_ptr<T>(y);

@@ -31,13 +31,13 @@ Tensor mul(const Tensor& a, const Tensor& b, CallSite where) {
 Tensor mul(const Tensor& a, double b, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("mul", a);
-  return mul(a, scalar_tensor(b, a.dtype()));
+  return mul(a, detail::scalar_operand("mul", b, a));
 }
 
 Tensor mul(double a, const Tensor& b, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("mul", b);
-  return mul(scalar_tensor(a, b.dtype()), b);
+  return mul(detail::scalar_operand("mul", a, b), b);
 }
 
 namespace detail {

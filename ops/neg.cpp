@@ -17,7 +17,7 @@ struct NegNode final : Node {
 Tensor neg(const Tensor& x, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("neg", x);
-  Tensor result = detail::unary_kernel(x, [](auto&& v) { return -v; });
+  Tensor result = detail::unary_kernel("neg", x, [](auto&& v) { return -v; });
   record<NegNode>(result, {x});
   return result;
 }

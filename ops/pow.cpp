@@ -25,15 +25,19 @@ Tensor pow(const Tensor& x, double p, CallSite where) {
   detail::check_defined("pow", x);
   Tensor result;
   if (p == 2.0) {
-    result = detail::unary_kernel(x, [](auto&& v) { return v * v; });
+    result = detail::unary_kernel("pow", x, [](auto&& v) { return v * v; });
   } else {
-    result = detail::dispatch(x.dtype(), [&](auto tag) {
+    result = detail::dispatch_floating("pow", x.dtype(), [&](auto tag) {
       using T = decltype(tag);
-      return detail::unary_kernel(x, [&](auto&& v) { return xt::pow(v, static_cast<T>(p)); });
+      return detail::unary_kernel("pow", x, [&](auto&& v) { return xt::pow(v, static_cast<T>(p)); });
     });
   }
   if (auto node = record<PowNode>(result, {x}, p)) node->save(x);
   return result;
+}
+
+Tensor Tensor::pow(double exponent) const {
+  return nabla::pow(*this, exponent);
 }
 
 namespace detail {

@@ -20,9 +20,9 @@ struct ReluNode final : Node {
 Tensor relu(const Tensor& x, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("relu", x);
-  Tensor result = detail::dispatch(x.dtype(), [&](auto tag) {
+  Tensor result = detail::dispatch_floating("relu", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    return detail::unary_kernel(x, [](auto&& v) { return xt::where(v < T(0), T(0), v); });
+    return detail::unary_kernel("relu", x, [](auto&& v) { return xt::where(v < T(0), T(0), v); });
   });
   if (auto node = record<ReluNode>(result, {x})) node->save_result(result);
   return result;

@@ -55,9 +55,15 @@ Tensor reshape(const Tensor& x, const Shape& shape, CallSite where) {
   detail::check_defined("reshape", x);
   Shape target = infer_shape(x, shape);
   if (target == x.shape()) return x;
-  Tensor result = detail::alias_with_shape(x, std::move(target));
+  const Tensor values = detail::dense(x);
+  Tensor result = detail::make_view(values, target, detail::contiguous_strides(target),
+                                    values.storage_offset());
   record<ReshapeNode>(result, {x});
   return result;
+}
+
+Tensor Tensor::reshape(const Shape& s) const {
+  return nabla::reshape(*this, s);
 }
 
 namespace detail {

@@ -19,9 +19,9 @@ struct SigmoidNode final : Node {
 Tensor sigmoid(const Tensor& x, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("sigmoid", x);
-  Tensor result = detail::dispatch(x.dtype(), [&](auto tag) {
+  Tensor result = detail::dispatch_floating("sigmoid", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    return detail::unary_kernel(x, [](auto&& v) { return T(1) / (T(1) + xt::exp(-v)); });
+    return detail::unary_kernel("sigmoid", x, [](auto&& v) { return T(1) / (T(1) + xt::exp(-v)); });
   });
   if (auto node = record<SigmoidNode>(result, {x})) node->save_result(result);
   return result;

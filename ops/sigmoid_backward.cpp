@@ -25,7 +25,7 @@ struct SigmoidBackwardNode final : Node {
 
 Tensor sigmoid_backward(const Tensor& g, const Tensor& s, CallSite where) {
   detail::CallSiteScope site(where);
-  Tensor result = detail::dispatch(g.defined() ? g.dtype() : Dtype::f32, [&](auto tag) {
+  Tensor result = detail::dispatch_floating("sigmoid_backward", g.defined() ? g.dtype() : Dtype::f32, [&](auto tag) {
     using T = decltype(tag);
     return detail::binary_kernel("sigmoid_backward", g, s,
                                  [](auto&& gv, auto&& sv) { return gv * sv * (T(1) - sv); });

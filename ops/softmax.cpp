@@ -27,7 +27,7 @@ Tensor softmax_kernel(const Tensor& x, std::size_t axis, bool log) {
   const Shape& shape = x.shape();
   const auto [outer, n, inner] = detail::split_at_axis(shape, axis);
   Tensor out = detail::make_tensor(shape, x.dtype());
-  detail::dispatch(x.dtype(), [&](auto tag) {
+  detail::dispatch_floating("softmax", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* p = detail::data_ptr<T>(x);
     T* o = detail::data_ptr<T>(out);

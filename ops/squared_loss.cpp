@@ -20,7 +20,7 @@ double sum_squared_diff(const char* op, const Tensor& o, const Tensor& y) {
         "nabla::{}: the output o and the target y must have the same shape, got o {} and y {}", op,
         shape_str(o.shape()), shape_str(y.shape())));
   }
-  return dispatch(o.dtype(), [&](auto tag) {
+  return detail::dispatch_floating("squared_loss", o.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* po = data_ptr<T>(o);
     const T* py = data_ptr<T>(y);

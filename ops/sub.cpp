@@ -18,6 +18,11 @@ struct SubNode final : Node {
 
 Tensor sub(const Tensor& a, const Tensor& b, CallSite where) {
   detail::CallSiteScope site(where);
+  if (a.defined() && b.defined() && a.dtype() == Dtype::bool_ && b.dtype() == Dtype::bool_) {
+    throw std::invalid_argument(
+        "nabla::sub: subtracting two bool tensors is not supported (as PyTorch); use "
+        "logical_xor, or convert with .to()");
+  }
   Tensor result = detail::binary_kernel("sub", a, b, [](auto&& x, auto&& y) { return x - y; });
   record<SubNode>(result, {a, b});
   return result;
@@ -26,13 +31,13 @@ Tensor sub(const Tensor& a, const Tensor& b, CallSite where) {
 Tensor sub(const Tensor& a, double b, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("sub", a);
-  return sub(a, scalar_tensor(b, a.dtype()));
+  return sub(a, detail::scalar_operand("sub", b, a));
 }
 
 Tensor sub(double a, const Tensor& b, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("sub", b);
-  return sub(scalar_tensor(a, b.dtype()), b);
+  return sub(detail::scalar_operand("sub", a, b), b);
 }
 
 namespace detail {

@@ -57,7 +57,7 @@ Tensor sum_kernel(const Tensor& x, const std::vector<std::size_t>& axes, Shape o
     }
   }
   std::vector<double> acc(static_cast<std::size_t>(out.numel()), 0.0);
-  dispatch(x.dtype(), [&](auto tag) {
+  detail::dispatch_floating("sum", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* p = data_ptr<T>(x);
     const std::int64_t inner = rank ? shape[rank - 1] : 1;
@@ -112,6 +112,10 @@ Tensor sum(const Tensor& x, const std::vector<std::int64_t>& axes, bool keepdim,
 Tensor sum(const Tensor& x, CallSite where) {
   detail::CallSiteScope site(where);
   return sum(x, {}, false);
+}
+
+Tensor Tensor::sum() const {
+  return nabla::sum(*this);
 }
 
 namespace detail {

@@ -24,7 +24,7 @@ struct TanhBackwardNode final : Node {
 
 Tensor tanh_backward(const Tensor& g, const Tensor& y, CallSite where) {
   detail::CallSiteScope site(where);
-  Tensor result = detail::dispatch(g.defined() ? g.dtype() : Dtype::f32, [&](auto tag) {
+  Tensor result = detail::dispatch_floating("tanh_backward", g.defined() ? g.dtype() : Dtype::f32, [&](auto tag) {
     using T = decltype(tag);
     return detail::binary_kernel("tanh_backward", g, y,
                                  [](auto&& gv, auto&& yv) { return gv * (T(1) - yv * yv); });

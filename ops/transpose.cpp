@@ -28,6 +28,10 @@ Tensor transpose(const Tensor& x, CallSite where) {
   return result;
 }
 
+Tensor Tensor::t() const {
+  return nabla::transpose(*this);
+}
+
 namespace detail {
 void register_transpose(OpRegistry& r) {
   r.add({.name = "transpose",

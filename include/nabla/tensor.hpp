@@ -93,16 +93,18 @@ Generator& default_generator();
 /// Reseeds the default generator (PyTorch's `torch::manual_seed`).
 void manual_seed(std::uint64_t seed);
 
-/// A handle to an n-dimensional array of float or double values that can take part in
-/// reverse-mode automatic differentiation.
+/// A handle to an n-dimensional array of values (float32, float64, int64, int32, uint8 or
+/// bool) that, when floating, can take part in reverse-mode automatic differentiation.
 ///
 /// Tensors are cheap to copy: copies alias the same values and the same autograd
 /// bookkeeping, as in PyTorch. A default-constructed Tensor is *undefined* (`defined()`
 /// is false), which is what `grad()` returns before any backward.
 ///
-/// Values are stored contiguously, row-major. The values and the autograd bookkeeping
-/// live in separate objects, so a graph that keeps a tensor's bookkeeping alive does not
-/// keep its values alive unless an op saved them for its backward.
+/// A tensor is a shape and strides over a shared storage: views (t(), select, narrow,
+/// expand, ...) are new handles over the same values, no copy. The values and the
+/// autograd bookkeeping live in separate objects, so a graph that keeps a tensor's
+/// bookkeeping alive does not keep its values alive unless an op saved them for its
+/// backward.
 class Tensor {
  public:
   /// An undefined tensor.
@@ -121,21 +123,39 @@ class Tensor {
   std::int64_t numel() const;
   /// Element type.
   Dtype dtype() const;
+  /// Strides in elements, one per dimension: element (i₀, i₁, ...) is at
+  /// storage_offset() + Σ iₖ·strides()[k] in the storage. A fresh tensor is row-major
+  /// ([2,3] has strides [3,1]); views (t(), narrow, expand, ...) have others.
+  const Shape& strides() const;
+  /// Stride of dimension `d` (negative counts from the end). Throws std::out_of_range.
+  std::int64_t stride(std::int64_t d) const;
+  /// Offset in elements of element 0 from the start of the storage.
+  std::int64_t storage_offset() const;
+  /// True when the values are numel() consecutive elements in row-major order (strides
+  /// as a fresh tensor's; extent-1 axes may have any stride, and empty tensors count).
+  bool is_contiguous() const;
+  /// True when both tensors view the same storage (a view and its base, two views).
+  bool is_same_storage(const Tensor& other) const;
 
   // ---- values --------------------------------------------------------------------
-  /// The single value of a one-element tensor, converted to T. Throws
-  /// std::invalid_argument when the tensor has more than one element.
+  /// The single value of a one-element tensor, converted to T (float, double,
+  /// std::int64_t, int, std::uint8_t or bool), as PyTorch's `item()` converts: a bool
+  /// tensor gives 0 or 1, `item<bool>()` is "nonzero". Throws std::invalid_argument when
+  /// the tensor has more than one element, or the value does not fit an integer T (NaN,
+  /// ±inf, out of range).
   template <class T>
   T item() const;
   /// Pointer to the first of numel() contiguous values. Throws std::invalid_argument when
-  /// T does not match dtype().
+  /// T does not match dtype(), or when the tensor is a non-contiguous view (call
+  /// contiguous() first: a view's elements are not consecutive in memory).
   template <class T>
   const T* data() const;
   /// Writable pointer to the values. Writing through it does not bump the version
   /// counter; use the in-place methods (add_, copy_, ...) on tensors a graph may have saved.
   template <class T>
   T* mutable_data();
-  /// The values as a std::vector<double> (a copy), convenient in tests and tools.
+  /// The values in row-major order as a std::vector<double> (a copy, whatever the
+  /// strides), convenient in tests and tools.
   std::vector<double> to_vector() const;
   /// A copy converted to `dtype` (differentiable: the gradient is converted back).
   /// Returns *this when the dtype already matches.
@@ -145,7 +165,9 @@ class Tensor {
 
   // ---- autograd ------------------------------------------------------------------
   /// Marks a leaf as needing its gradient (`.grad()` after backward). Throws
-  /// std::logic_error on a non-leaf, whose requires_grad follows from its inputs.
+  /// std::logic_error on a non-leaf, whose requires_grad follows from its inputs, and
+  /// std::invalid_argument on an integer or bool tensor (only floating tensors have
+  /// gradients).
   Tensor& requires_grad_(bool requires_grad = true);
   /// True when gradients flow to or through this tensor.
   bool requires_grad() const;
@@ -186,7 +208,11 @@ class Tensor {
 
   // ---- in-place updates (they bump the version counter) --------------------------
   // They are not recorded on the graph. They throw std::logic_error when grad mode is on
-  // and this tensor requires grad (wrap optimizer updates in a NoGradGuard).
+  // and this tensor requires grad (wrap optimizer updates in a NoGradGuard). On a view
+  // they write through to the viewed storage and bump its version, which every view of
+  // it shares, so a graph that saved the base or any view fails at backward. Writing
+  // into an expanded view (an axis of stride 0 and extent > 1) throws
+  // std::invalid_argument: each element there is many elements at once.
   Tensor& zero_();
   Tensor& fill_(double value);
   /// this += alpha · other (other broadcasts to this tensor's shape).
@@ -203,9 +229,30 @@ class Tensor {
   /// Throws std::logic_error for a non-leaf, std::invalid_argument for undefined `other`.
   Tensor& set_data(const Tensor& other);
 
-  // ---- method spellings of common ops ----------------------------------------------
-  Tensor reshape(const Shape& shape) const;
+  // ---- views (see ops.hpp for each: no values are copied) ---------------------------
+  /// transpose(*this, 0, 1) of a 2-d tensor (a 0-d or 1-d tensor is returned as is, as
+  /// PyTorch). Throws std::invalid_argument for rank > 2.
   Tensor t() const;
+  Tensor transpose(std::int64_t dim0, std::int64_t dim1) const;
+  Tensor permute(const std::vector<std::int64_t>& dims) const;
+  Tensor expand(const Shape& shape) const;
+  Tensor broadcast_to(const Shape& shape) const;
+  Tensor select(std::int64_t dim, std::int64_t index) const;
+  Tensor narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const;
+  Tensor slice(std::int64_t dim, std::optional<std::int64_t> start = std::nullopt,
+               std::optional<std::int64_t> end = std::nullopt, std::int64_t step = 1) const;
+  Tensor squeeze() const;
+  Tensor squeeze(std::int64_t dim) const;
+  Tensor unsqueeze(std::int64_t dim) const;
+  Tensor flatten(std::int64_t start_dim = 0, std::int64_t end_dim = -1) const;
+  Tensor unflatten(std::int64_t dim, const Shape& sizes) const;
+  Tensor view(const Shape& shape) const;
+  /// A view when the strides allow, else a copy (as PyTorch).
+  Tensor reshape(const Shape& shape) const;
+  /// *this when contiguous, else a contiguous copy (differentiable).
+  Tensor contiguous() const;
+
+  // ---- method spellings of common ops ----------------------------------------------
   Tensor sum() const;
   Tensor mean() const;
   Tensor pow(double exponent) const;
@@ -247,8 +294,10 @@ class NestedList {
 };
 
 /// A tensor from nested braces: `tensor({{0.5, -1.0, 2.0}})` has shape [1, 3],
-/// `tensor({1.0, 2.0})` shape [2], `tensor(3.5)` shape []. Throws std::invalid_argument
-/// on ragged lists (rows of different lengths) or a number beside a list.
+/// `tensor({1.0, 2.0})` shape [2], `tensor(3.5)` shape [], `tensor({2, 0, 1}, i64)` int64
+/// labels. Throws std::invalid_argument on ragged lists (rows of different lengths), a
+/// number beside a list, or a value the dtype cannot hold (2⁴⁰ as int32, NaN as an
+/// integer; fractions are truncated toward zero, and bool is "nonzero").
 Tensor tensor(const NestedList& values, Dtype dtype = f32);
 /// A tensor of `shape` from row-major values. Throws std::invalid_argument when the
 /// number of values does not match the shape.
@@ -285,6 +334,13 @@ Tensor randn(const Shape& shape, Generator& gen, Dtype dtype = f32);
 Tensor rand(const Shape& shape, Dtype dtype = f32);
 /// Standard normal values from the default generator.
 Tensor randn(const Shape& shape, Dtype dtype = f32);
+/// Uniform integers in [low, high) from `gen` (int64 unless given). Throws
+/// std::invalid_argument when low >= high, for bool, or when the range does not fit the
+/// dtype. rand and randn throw for integer dtypes (they draw real numbers).
+Tensor randint(std::int64_t low, std::int64_t high, const Shape& shape, Generator& gen,
+               Dtype dtype = i64);
+/// randint from the default generator.
+Tensor randint(std::int64_t low, std::int64_t high, const Shape& shape, Dtype dtype = i64);
 
 /// Prints like PyTorch: values (summarized past 1000 elements), shape, dtype, and the
 /// grad_fn name or requires_grad flag.

@@ -1,4 +1,4 @@
-// Tensor handle, storage, factories and the generator.
+// The Tensor handle: accessors, autograd bookkeeping and in-place updates.
 
 #include <fmt/format.h>
 
@@ -9,203 +9,14 @@
 #include <cstring>
 #include <iterator>
 #include <limits>
-#include <numbers>
+#include <utility>
 
-#include "nabla/ops.hpp"
+#include "core/strided.hpp"
 #include "core/tensor_impl.hpp"
 
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
-
 namespace nabla {
-namespace detail {
-
-namespace {
-constexpr std::size_t kHugePage = std::size_t{2} << 20;
-constexpr std::size_t kHugeBytes = std::size_t{8} << 20;  // buffers this big or bigger
-}  // namespace
-
-std::atomic<std::int64_t> live_nodes{0};  // counted by Node's constructor and destructor
-std::atomic<std::int64_t> live_storages{0};
-
-Storage::Storage(std::size_t n) : nbytes(n) {
-  if (n <= kInlineBytes) {
-    data = inline_buf;
-  } else {
-    // 64-byte alignment suits every SIMD width xsimd may use; round the size up as
-    // aligned_alloc requires.
-    std::size_t align = 64;
-#ifdef __linux__
-    // Big buffers are fresh pages from the kernel, and touching them one 4 KiB page
-    // fault at a time cost more than the arithmetic (an elementwise op on 47M floats:
-    // 0.57 s, most of it in the kernel). On 2 MiB boundaries, with MADV_HUGEPAGE, they
-    // fault in 2 MiB at a time where transparent huge pages are enabled.
-    if (n >= kHugeBytes) align = kHugePage;
-#endif
-    const std::size_t rounded = (n + align - 1) / align * align;
-    data = std::aligned_alloc(align, rounded);
-    if (data == nullptr) {
-      throw std::bad_alloc();
-    }
-#ifdef __linux__
-    if (align == kHugePage) madvise(data, rounded, MADV_HUGEPAGE);  // a hint: failure is fine
-#endif
-  }
-  live_storages.fetch_add(1, std::memory_order_relaxed);  // after the last throw
-}
-
-Storage::~Storage() {
-  if (data != inline_buf) std::free(data);
-  live_storages.fetch_sub(1, std::memory_order_relaxed);
-}
-
-TensorImpl::~TensorImpl() {
-  // The bookkeeping may hold the head of a long chain of nodes; hand it to the deferred
-  // release queue rather than recursing through it.
-  if (meta && meta.use_count() == 1 && meta->grad_fn) defer_release(std::move(meta->grad_fn));
-}
-
-namespace {
-std::string byte_count(std::uint64_t bytes) {
-  static constexpr const char* kUnits[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  double v = static_cast<double>(bytes);
-  std::size_t u = 0;
-  while (v >= 1024.0 && u + 1 < std::size(kUnits)) {
-    v /= 1024.0;
-    ++u;
-  }
-  return u == 0 ? fmt::format("{} bytes", bytes) : fmt::format("{:.1f} {}", v, kUnits[u]);
-}
-}  // namespace
-
-Tensor make_tensor(Shape shape, Dtype dtype, const char* op) {
-  const std::int64_t numel = shape_numel(shape, op);
-  const auto elem = static_cast<std::int64_t>(dtype_size(dtype));
-  if (numel > std::numeric_limits<std::int64_t>::max() / elem) {
-    throw std::invalid_argument(fmt::format(
-        "nabla::{}: a {} tensor of shape {} would need {} × {} bytes, more than a 64-bit byte "
-        "count holds",
-        op, dtype_name(dtype), shape_str(shape), numel, elem));
-  }
-  const auto nbytes = static_cast<std::size_t>(numel * elem);
-  auto impl = make_pooled<TensorImpl>();
-  try {
-    impl->storage = make_pooled<Storage>(nbytes);
-  } catch (const std::bad_alloc&) {
-    throw OutOfMemoryError(fmt::format(
-        "nabla::{}: out of memory: a {} tensor of shape {} needs {} ({} bytes), which could not "
-        "be allocated",
-        op, dtype_name(dtype), shape_str(shape), byte_count(nbytes), nbytes));
-  }
-  impl->numel = numel;
-  impl->shape = std::move(shape);
-  impl->dtype = dtype;
-  return Tensor(std::move(impl));
-}
-
-Tensor alias_with_shape(const Tensor& src, Shape shape) {
-  auto impl = make_pooled<TensorImpl>();
-  impl->numel = shape_numel(shape, "reshape");
-  impl->shape = std::move(shape);
-  impl->dtype = src.dtype();
-  impl->storage = src.impl()->storage;
-  return Tensor(std::move(impl));
-}
-
-void check_same_dtype(const char* op, const Tensor& a, const Tensor& b) {
-  if (a.dtype() != b.dtype()) {
-    throw std::invalid_argument(fmt::format(
-        "nabla::{}: dtype mismatch: {} {} and {} {}; nabla does not promote silently, convert "
-        "one with .to(nabla::{})",
-        op, dtype_name(a.dtype()), shape_str(a.shape()), dtype_name(b.dtype()),
-        shape_str(b.shape()), dtype_name(Dtype::f64)));
-  }
-}
-
-void check_defined(const char* op, const Tensor& t, const char* arg) {
-  if (!t.defined()) {
-    throw std::invalid_argument(fmt::format("nabla::{}: {} is an undefined tensor", op, arg));
-  }
-}
-
-}  // namespace detail
 
 using detail::data_ptr;
-using detail::make_tensor;
-
-// ---- generator ---------------------------------------------------------------------
-
-Generator::Generator(const Generator& other) {
-  std::lock_guard<std::mutex> lock(other.mutex_);
-  engine_ = other.engine_;
-  has_spare_ = other.has_spare_;
-  spare_ = other.spare_;
-}
-
-Generator& Generator::operator=(const Generator& other) {
-  if (this == &other) return *this;
-  std::scoped_lock lock(mutex_, other.mutex_);
-  engine_ = other.engine_;
-  has_spare_ = other.has_spare_;
-  spare_ = other.spare_;
-  return *this;
-}
-
-void Generator::manual_seed(std::uint64_t seed) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  engine_.seed(seed);
-  has_spare_ = false;
-}
-
-double Generator::uniform() {
-  return locked([](Unlocked& g) { return g.uniform(); });
-}
-double Generator::normal() {
-  return locked([](Unlocked& g) { return g.normal(); });
-}
-std::uint64_t Generator::integer(std::uint64_t n) {
-  return locked([n](Unlocked& g) { return g.integer(n); });
-}
-
-double Generator::uniform_unlocked() {
-  // 53 random bits give every double in [0, 1) on a grid of 2^-53.
-  return static_cast<double>(engine_() >> 11) * 0x1.0p-53;
-}
-
-double Generator::normal_unlocked() {
-  if (has_spare_) {
-    has_spare_ = false;
-    return spare_;
-  }
-  double u1 = uniform_unlocked();
-  while (u1 <= 0.0) u1 = uniform_unlocked();
-  const double u2 = uniform_unlocked();
-  const double r = std::sqrt(-2.0 * std::log(u1));
-  const double theta = 2.0 * std::numbers::pi * u2;
-  spare_ = r * std::sin(theta);
-  has_spare_ = true;
-  return r * std::cos(theta);
-}
-
-std::uint64_t Generator::integer_unlocked(std::uint64_t n) {
-  if (n == 0) throw std::invalid_argument("nabla::Generator::integer: n must be positive");
-  // Rejection sampling removes the modulo bias.
-  const std::uint64_t limit =
-      std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % n;
-  std::uint64_t r = engine_();
-  while (r >= limit) r = engine_();
-  return r % n;
-}
-
-Generator& default_generator() {
-  static Generator gen(0);
-  return gen;
-}
-
-void manual_seed(std::uint64_t seed) {
-  default_generator().manual_seed(seed);
-}
 
 // ---- Tensor accessors --------------------------------------------------------------
 
@@ -240,6 +51,31 @@ Dtype Tensor::dtype() const {
   return impl_->dtype;
 }
 
+const Shape& Tensor::strides() const {
+  check_defined("strides");
+  return impl_->strides;
+}
+
+std::int64_t Tensor::stride(std::int64_t d) const {
+  check_defined("stride");
+  return impl_->strides[static_cast<std::size_t>(normalize_axis(d, dim(), "Tensor::stride"))];
+}
+
+std::int64_t Tensor::storage_offset() const {
+  check_defined("storage_offset");
+  return impl_->offset;
+}
+
+bool Tensor::is_contiguous() const {
+  check_defined("is_contiguous");
+  return impl_->contiguous;
+}
+
+bool Tensor::is_same_storage(const Tensor& other) const {
+  check_defined("is_same_storage");
+  return other.defined() && impl_->storage == other.impl_->storage;
+}
+
 template <class T>
 T Tensor::item() const {
   check_defined("item");
@@ -249,26 +85,37 @@ T Tensor::item() const {
         impl_->numel, shape_str(impl_->shape)));
   }
   return detail::dispatch(impl_->dtype, [&](auto tag) {
-    const auto v = *data_ptr<decltype(tag)>(*this);
-    if constexpr (std::is_integral_v<T>) {
+    using S = decltype(tag);
+    const S v = *detail::base_ptr<S>(*this);
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool> &&
+                  std::is_floating_point_v<S>) {
       // Converting NaN, ±inf or an out-of-range float to an integer is undefined in C++;
       // PyTorch refuses as well ("cannot convert float NaN to integer").
       constexpr auto lo = static_cast<double>(std::numeric_limits<T>::min());
-      constexpr double hi_excl = -lo;  // 2^(bits-1), exact in a double
+      constexpr double hi_excl = static_cast<double>(std::numeric_limits<T>::max() / 2 + 1) * 2;
       const auto d = static_cast<double>(v);
       if (!(d >= lo && d < hi_excl)) {
         throw std::invalid_argument(
             fmt::format("nabla::Tensor::item: the value {} does not fit in a {}-bit integer", d,
                         8 * sizeof(T)));
       }
+    } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool> &&
+                         std::is_integral_v<S> && !std::is_same_v<S, bool>) {
+      if (!std::in_range<T>(v)) {
+        throw std::invalid_argument(fmt::format(
+            "nabla::Tensor::item: the value {} does not fit in a {}-bit {}integer", v,
+            8 * sizeof(T), std::is_signed_v<T> ? "" : "unsigned "));
+      }
     }
-    return static_cast<T>(v);
+    return detail::convert<T>(v);
   });
 }
 template float Tensor::item<float>() const;
 template double Tensor::item<double>() const;
 template std::int64_t Tensor::item<std::int64_t>() const;
-template int Tensor::item<int>() const;
+template std::int32_t Tensor::item<std::int32_t>() const;
+template std::uint8_t Tensor::item<std::uint8_t>() const;
+template bool Tensor::item<bool>() const;
 
 template <class T>
 const T* Tensor::data() const {
@@ -278,37 +125,38 @@ const T* Tensor::data() const {
         fmt::format("nabla::Tensor::data: asked for {} but the tensor is {}",
                     dtype_name(dtype_of<T>()), dtype_name(impl_->dtype)));
   }
-  return data_ptr<T>(*this);
+  if (!impl_->contiguous) {
+    throw std::invalid_argument(fmt::format(
+        "nabla::Tensor::data: the tensor is a non-contiguous view (shape {}, strides {}), so its "
+        "values are not numel() consecutive elements; call contiguous() first",
+        shape_str(impl_->shape), shape_str(impl_->strides)));
+  }
+  return detail::base_ptr<T>(*this);
 }
-template const float* Tensor::data<float>() const;
-template const double* Tensor::data<double>() const;
-
 template <class T>
 T* Tensor::mutable_data() {
   return const_cast<T*>(data<T>());
 }
-template float* Tensor::mutable_data<float>();
-template double* Tensor::mutable_data<double>();
+#define NABLA_INSTANTIATE_DATA(T)           \
+  template const T* Tensor::data<T>() const; \
+  template T* Tensor::mutable_data<T>();
+NABLA_INSTANTIATE_DATA(float)
+NABLA_INSTANTIATE_DATA(double)
+NABLA_INSTANTIATE_DATA(std::int64_t)
+NABLA_INSTANTIATE_DATA(std::int32_t)
+NABLA_INSTANTIATE_DATA(std::uint8_t)
+NABLA_INSTANTIATE_DATA(bool)
+#undef NABLA_INSTANTIATE_DATA
 
 std::vector<double> Tensor::to_vector() const {
   check_defined("to_vector");
   std::vector<double> out(static_cast<std::size_t>(impl_->numel));
+  const Tensor values = detail::dense(*this);
   detail::dispatch(impl_->dtype, [&](auto tag) {
-    const auto* p = data_ptr<decltype(tag)>(*this);
-    std::copy(p, p + impl_->numel, out.begin());
+    const auto* p = data_ptr<decltype(tag)>(values);
+    std::transform(p, p + impl_->numel, out.begin(), [](auto v) { return static_cast<double>(v); });
   });
   return out;
-}
-
-Tensor Tensor::to(Dtype dtype) const {
-  check_defined("to");
-  if (dtype == impl_->dtype) return *this;
-  return nabla::cast(*this, dtype);
-}
-
-Tensor Tensor::clone() const {
-  check_defined("clone");
-  return nabla::clone(*this);
 }
 
 // ---- autograd accessors ------------------------------------------------------------
@@ -320,6 +168,12 @@ Tensor& Tensor::requires_grad_(bool requires_grad) {
         "nabla::Tensor::requires_grad_: this tensor was produced by '{}', so it is not a leaf; "
         "only leaves' requires_grad can be set (use detach() to make a new leaf)",
         impl_->meta->grad_fn->name()));
+  }
+  if (requires_grad && !is_floating_point(impl_->dtype)) {
+    throw std::invalid_argument(fmt::format(
+        "nabla::Tensor::requires_grad_: a {} tensor cannot require grad; only floating-point "
+        "tensors (float32, float64) take part in autograd",
+        dtype_name(impl_->dtype)));
   }
   if (!impl_->meta) {
     if (!requires_grad) return *this;
@@ -375,7 +229,7 @@ void Tensor::retain_grad() {
 
 Tensor Tensor::detach() const {
   check_defined("detach");
-  return detail::alias_with_shape(*this, impl_->shape);
+  return detail::make_view(*this, impl_->shape, impl_->strides, impl_->offset);
 }
 
 std::uint64_t Tensor::version() const {
@@ -407,6 +261,30 @@ void check_inplace(const Tensor& t, const char* op) {
         "nabla::NoGradGuard (as optimizers do)",
         op, t.is_leaf() ? "a leaf" : "produced by an op"));
   }
+  // An expanded view repeats one element along a stride-0 axis: writing into it would
+  // write each value many times over the same memory.
+  const Shape& shape = t.shape();
+  const Shape& strides = t.strides();
+  for (std::size_t d = 0; d < shape.size(); ++d) {
+    if (strides[d] == 0 && shape[d] > 1) {
+      throw std::invalid_argument(fmt::format(
+          "nabla::Tensor::{}: the tensor (shape {}, strides {}) is an expanded view: axis {} "
+          "repeats one element {} times, so an in-place write is ambiguous; call contiguous() "
+          "or clone() first",
+          op, shape_str(shape), shape_str(strides), d, shape[d]));
+    }
+  }
+}
+
+// Applies f(element&) to every element of t, whatever its strides.
+template <class T, class F>
+void for_each_element(const Tensor& t, F&& f) {
+  T* base = detail::base_ptr<T>(t);
+  detail::for_each_run<1>(t.shape(), {&t.impl()->strides},
+                          [&](const auto& off, std::int64_t n, const auto& inner) {
+                            T* p = base + off[0];
+                            for (std::int64_t i = 0; i < n; ++i) f(p[i * inner[0]]);
+                          });
 }
 }  // namespace
 
@@ -419,7 +297,8 @@ Tensor& Tensor::fill_(double value) {
   check_inplace(*this, "fill_");
   detail::dispatch(impl_->dtype, [&](auto tag) {
     using T = decltype(tag);
-    std::fill_n(data_ptr<T>(*this), impl_->numel, static_cast<T>(value));
+    const T v = detail::checked_value<T>(value, "Tensor::fill_");
+    for_each_element<T>(*this, [v](T& e) { e = v; });
   });
   ++impl_->storage->version;
   return *this;
@@ -436,14 +315,32 @@ Tensor& Tensor::add_(const Tensor& other, double alpha) {
                     shape_str(other.shape()), shape_str(shape())));
   }
   NoGradGuard no_grad;
-  Tensor src = other.shape() == shape() ? other : broadcast_to(other, shape());
-  detail::dispatch(impl_->dtype, [&](auto tag) {
-    using T = decltype(tag);
-    T* d = data_ptr<T>(*this);
-    const T* s = data_ptr<T>(src);
-    const T a = static_cast<T>(alpha);
-    for (std::int64_t i = 0; i < impl_->numel; ++i) d[i] += a * s[i];
-  });
+  if (impl_->contiguous && other.is_contiguous() && other.shape() == shape()) {
+    detail::dispatch(impl_->dtype, [&](auto tag) {
+      using T = decltype(tag);
+      T* d = data_ptr<T>(*this);
+      const T* s = data_ptr<T>(other);
+      const T a = static_cast<T>(alpha);
+      for (std::int64_t i = 0; i < impl_->numel; ++i) d[i] = static_cast<T>(d[i] + a * s[i]);
+    });
+  } else {
+    const Tensor src = is_same_storage(other) ? detail::copy_of(other) : other;
+    const Tensor view = detail::expand_view(src, shape());
+    detail::dispatch(impl_->dtype, [&](auto tag) {
+      using T = decltype(tag);
+      T* d = detail::base_ptr<T>(*this);
+      const T* s = detail::base_ptr<T>(view);
+      const T a = static_cast<T>(alpha);
+      detail::for_each_run<2>(shape(), {&impl_->strides, &view.impl()->strides},
+                              [&](const auto& off, std::int64_t n, const auto& inner) {
+                                T* dp = d + off[0];
+                                const T* sp = s + off[1];
+                                for (std::int64_t i = 0; i < n; ++i)
+                                  dp[i * inner[0]] =
+                                      static_cast<T>(dp[i * inner[0]] + a * sp[i * inner[1]]);
+                              });
+    });
+  }
   ++impl_->storage->version;
   return *this;
 }
@@ -453,9 +350,8 @@ Tensor& Tensor::mul_(double factor) {
   check_inplace(*this, "mul_");
   detail::dispatch(impl_->dtype, [&](auto tag) {
     using T = decltype(tag);
-    T* d = data_ptr<T>(*this);
     const T f = static_cast<T>(factor);
-    for (std::int64_t i = 0; i < impl_->numel; ++i) d[i] *= f;
+    for_each_element<T>(*this, [f](T& e) { e = static_cast<T>(e * f); });
   });
   ++impl_->storage->version;
   return *this;
@@ -471,10 +367,10 @@ Tensor& Tensor::copy_(const Tensor& other) {
                     shape_str(other.shape()), shape_str(shape())));
   }
   NoGradGuard no_grad;
-  Tensor src = other.dtype() == dtype() ? other : other.to(dtype());
-  if (src.shape() != shape()) src = broadcast_to(src, shape());
-  std::memcpy(impl_->storage->data, src.impl()->storage->data,
-              static_cast<std::size_t>(impl_->numel) * dtype_size(impl_->dtype));
+  // Read other as a view in this tensor's shape (stride 0 along broadcast axes); copying
+  // from a snapshot when the two share storage, so overlapping views copy as if at once.
+  const Tensor src = is_same_storage(other) ? detail::copy_of(other) : other;
+  detail::copy_values(*this, detail::expand_view(src, shape()));
   ++impl_->storage->version;
   return *this;
 }
@@ -493,6 +389,9 @@ Tensor& Tensor::set_data(const Tensor& other) {
   // old values.
   const std::uint64_t old_version = ++impl_->storage->version;
   impl_->shape = other.shape();
+  impl_->strides = other.strides();
+  impl_->offset = other.storage_offset();
+  impl_->contiguous = other.is_contiguous();
   impl_->numel = other.numel();
   impl_->dtype = other.dtype();
   impl_->storage = other.impl()->storage;
@@ -501,211 +400,6 @@ Tensor& Tensor::set_data(const Tensor& other) {
   if (!same_layout && impl_->meta) impl_->meta->grad = Tensor();
   return *this;
 }
-
-Tensor Tensor::reshape(const Shape& s) const {
-  return nabla::reshape(*this, s);
-}
-Tensor Tensor::t() const {
-  return nabla::transpose(*this);
-}
-Tensor Tensor::sum() const {
-  return nabla::sum(*this);
-}
-Tensor Tensor::mean() const {
-  return nabla::mean(*this);
-}
-Tensor Tensor::pow(double exponent) const {
-  return nabla::pow(*this, exponent);
-}
-
-// ---- factories ---------------------------------------------------------------------
-
-Tensor empty(const Shape& shape, Dtype dtype) {
-  return make_tensor(shape, dtype, "empty");
-}
-
-namespace {
-Tensor filled(const Shape& shape, double value, Dtype dtype, const char* op) {
-  Tensor t = make_tensor(shape, dtype, op);
-  detail::dispatch(dtype, [&](auto tag) {
-    using T = decltype(tag);
-    std::fill_n(data_ptr<T>(t), t.numel(), static_cast<T>(value));
-  });
-  return t;
-}
-}  // namespace
-
-Tensor full(const Shape& shape, double value, Dtype dtype) {
-  return filled(shape, value, dtype, "full");
-}
-Tensor zeros(const Shape& shape, Dtype dtype) {
-  return filled(shape, 0.0, dtype, "zeros");
-}
-Tensor ones(const Shape& shape, Dtype dtype) {
-  return filled(shape, 1.0, dtype, "ones");
-}
-Tensor zeros_like(const Tensor& like) {
-  return zeros(like.shape(), like.dtype());
-}
-Tensor ones_like(const Tensor& like) {
-  return ones(like.shape(), like.dtype());
-}
-Tensor scalar_tensor(double value, Dtype dtype) {
-  return filled({}, value, dtype, "scalar_tensor");
-}
-
-namespace {
-template <class S>
-Tensor from_values(std::span<const S> values, const Shape& shape, Dtype dtype) {
-  const std::int64_t n = shape_numel(shape, "tensor");
-  if (static_cast<std::int64_t>(values.size()) != n) {
-    throw std::invalid_argument(
-        fmt::format("nabla::tensor: {} values do not fill shape {} ({} elements)", values.size(),
-                    shape_str(shape), n));
-  }
-  Tensor t = make_tensor(shape, dtype, "tensor");
-  detail::dispatch(dtype, [&](auto tag) {
-    using T = decltype(tag);
-    std::transform(values.begin(), values.end(), data_ptr<T>(t),
-                   [](S v) { return static_cast<T>(v); });
-  });
-  return t;
-}
-}  // namespace
-
-Tensor tensor(std::span<const double> values, const Shape& shape, Dtype dtype) {
-  return from_values<double>(values, shape, dtype);
-}
-
-Tensor tensor(std::span<const float> values, const Shape& shape, Dtype dtype) {
-  return from_values<float>(values, shape, dtype);
-}
-
-namespace {
-// Walks nested braces, recording the extent of each level and the values in row-major
-// order; every list at one depth must have the same length.
-void flatten(const NestedList& node, std::size_t depth, Shape& shape, bool& shape_known,
-             std::vector<double>& out, std::vector<std::int64_t>& path) {
-  const auto where = [&] {
-    return path.empty() ? std::string("the outer list")
-                        : fmt::format("the list at index [{}]", fmt::join(path, "]["));
-  };
-  if (node.is_scalar()) {
-    if (shape_known && depth != shape.size()) {
-      throw std::invalid_argument(fmt::format(
-          "nabla::tensor: ragged nested list: the entry at index [{}] is a number, but the "
-          "entries before it at that depth are lists",
-          fmt::join(path, "][")));
-    }
-    if (!shape_known) shape_known = true;
-    out.push_back(node.value());
-    return;
-  }
-  const auto n = static_cast<std::int64_t>(node.items().size());
-  if (shape_known) {
-    if (depth >= shape.size()) {
-      throw std::invalid_argument(fmt::format(
-          "nabla::tensor: ragged nested list: the entry at index [{}] is a list, but the "
-          "entries before it at that depth are numbers",
-          fmt::join(path, "][")));
-    }
-    if (shape[depth] != n) {
-      throw std::invalid_argument(fmt::format(
-          "nabla::tensor: ragged nested list: {} has {} entries but the lists before it at "
-          "that depth have {}",
-          where(), n, shape[depth]));
-    }
-  } else {
-    shape.push_back(n);
-    if (n == 0) shape_known = true;
-  }
-  for (std::int64_t i = 0; i < n; ++i) {
-    path.push_back(i);
-    flatten(node.items()[static_cast<std::size_t>(i)], depth + 1, shape, shape_known, out, path);
-    path.pop_back();
-  }
-}
-}  // namespace
-
-Tensor tensor(const NestedList& values, Dtype dtype) {
-  Shape shape;
-  bool shape_known = false;
-  std::vector<double> flat;
-  std::vector<std::int64_t> path;
-  flatten(values, 0, shape, shape_known, flat, path);
-  return from_values<double>(flat, shape, dtype);
-}
-
-Tensor arange(double start, double end, double step, Dtype dtype) {
-  if (!std::isfinite(start) || !std::isfinite(end) || !std::isfinite(step)) {
-    throw std::invalid_argument(fmt::format(
-        "nabla::arange: start, end and step must be finite, got start {}, end {}, step {}", start,
-        end, step));
-  }
-  if (step == 0.0 || (end - start) * step < 0.0) {
-    throw std::invalid_argument(
-        fmt::format("nabla::arange: step {} cannot go from {} to {}", step, start, end));
-  }
-  const double count = std::ceil((end - start) / step);
-  // Beyond 2⁶² the count is not even representable as an extent; make_tensor then
-  // reports what the memory would be for anything smaller.
-  if (!(count < 0x1p62)) {
-    throw std::invalid_argument(
-        fmt::format("nabla::arange: from {} to {} by {} is {} elements, too many for a tensor",
-                    start, end, step, count));
-  }
-  const auto n = std::max<std::int64_t>(static_cast<std::int64_t>(count), 0);
-  Tensor t = make_tensor({n}, dtype, "arange");
-  detail::dispatch(dtype, [&](auto tag) {
-    using T = decltype(tag);
-    T* p = data_ptr<T>(t);
-    for (std::int64_t i = 0; i < n; ++i)
-      p[i] = static_cast<T>(start + static_cast<double>(i) * step);
-  });
-  return t;
-}
-
-Tensor arange(double end, Dtype dtype) {
-  return arange(0.0, end, 1.0, dtype);
-}
-
-Tensor rand(const Shape& shape, Generator& gen, Dtype dtype) {
-  Tensor t = make_tensor(shape, dtype, "rand");
-  detail::dispatch(dtype, [&](auto tag) {
-    using T = decltype(tag);
-    T* p = data_ptr<T>(t);
-    gen.locked([&](Generator::Unlocked& g) {
-      for (std::int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<T>(g.uniform());
-    });
-  });
-  return t;
-}
-
-Tensor randn(const Shape& shape, Generator& gen, Dtype dtype) {
-  Tensor t = make_tensor(shape, dtype, "randn");
-  detail::dispatch(dtype, [&](auto tag) {
-    using T = decltype(tag);
-    T* p = data_ptr<T>(t);
-    gen.locked([&](Generator::Unlocked& g) {
-      for (std::int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<T>(g.normal());
-    });
-  });
-  return t;
-}
-
-Tensor rand(const Shape& shape, Dtype dtype) {
-  return rand(shape, default_generator(), dtype);
-}
-Tensor randn(const Shape& shape, Dtype dtype) {
-  return randn(shape, default_generator(), dtype);
-}
-
-namespace debug {
-LiveCounts live_counts() noexcept {
-  return {detail::live_nodes.load(std::memory_order_relaxed),
-          detail::live_storages.load(std::memory_order_relaxed)};
-}
-}  // namespace debug
 
 // ---- grad mode ---------------------------------------------------------------------
 
@@ -721,3 +415,4 @@ void set_grad_enabled(bool enabled) {
 }
 
 }  // namespace nabla
+

@@ -70,11 +70,13 @@ inline std::int64_t row_broadcast(const Tensor& t, const Shape& shape) {
   return t.numel();
 }
 
-/// result = f(x) elementwise; f maps an xtensor expression to an expression.
+/// result = f(x) elementwise for a floating x (else std::invalid_argument naming `op`);
+/// f maps an xtensor expression to an expression.
 template <class F>
-Tensor unary_kernel(const Tensor& x, F&& f) {
-  Tensor out = make_tensor(x.shape(), x.dtype());
-  dispatch(x.dtype(), [&](auto tag) {
+Tensor unary_kernel(const char* op, const Tensor& x_in, F&& f) {
+  const Tensor x = dense(x_in);
+  Tensor out = make_tensor(x.shape(), x.dtype(), op);
+  dispatch_floating(op, x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     auto o = flat<T>(out);
     xt::noalias(o) = f(flat<T>(x));
@@ -82,17 +84,42 @@ Tensor unary_kernel(const Tensor& x, F&& f) {
   return out;
 }
 
-/// result = f(a, b) elementwise with NumPy broadcasting; f takes two xtensor expressions
-/// or an expression and a scalar of the element type.
+/// The dtype a binary op computes in: promote_types(a, b) (see dtype.hpp), raised to
+/// float32 when `floating_only` and the promoted dtype is integer or bool (true division,
+/// PyTorch's `/`). Throws std::invalid_argument naming `op` for float32 with float64.
+Dtype binary_result_dtype(const char* op, const Tensor& a, const Tensor& b,
+                          bool floating_only = false);
+
+/// `v` as a 0-d tensor to combine with `t` in a binary op, with PyTorch's rules for a
+/// Python number: t's dtype when t is floating, or when t is an integer and v a whole
+/// number (v must then fit t's dtype, else std::invalid_argument naming `op`); int64 for
+/// a whole number with a bool tensor; float32 for a fraction with an integer or bool t.
+Tensor scalar_operand(const char* op, double v, const Tensor& t);
+
+/// `t` with dtype `d` (a converted contiguous copy when it differs), no history.
+Tensor converted(const Tensor& t, Dtype d);
+
+/// result = f(a, b) elementwise with NumPy broadcasting, in the promoted dtype
+/// (binary_result_dtype); f takes two xtensor expressions or an expression and a scalar
+/// of the element type.
 template <class F>
-Tensor binary_kernel(const char* op, const Tensor& a, const Tensor& b, F&& f) {
-  check_defined(op, a, "first operand");
-  check_defined(op, b, "second operand");
-  check_same_dtype(op, a, b);
+Tensor binary_kernel(const char* op, const Tensor& a_in, const Tensor& b_in, F&& f,
+                     bool floating_only = false) {
+  check_defined(op, a_in, "first operand");
+  check_defined(op, b_in, "second operand");
+  const Dtype dtype = binary_result_dtype(op, a_in, b_in, floating_only);
+  if (dtype == Dtype::bool_) {
+    // Arithmetic on bools as PyTorch: computed as integers, nonzero is true (+ is "or",
+    // * is "and").
+    return converted(binary_kernel(op, converted(a_in, Dtype::u8), converted(b_in, Dtype::u8), f),
+                     Dtype::bool_);
+  }
+  const Tensor a = dense(converted(a_in, dtype));
+  const Tensor b = dense(converted(b_in, dtype));
   Shape shape = broadcast_shapes(a.shape(), b.shape(), op);
-  Tensor out = make_tensor(shape, a.dtype(), op);
-  dispatch(a.dtype(), [&](auto tag) {
-    using T = decltype(tag);
+  Tensor out = make_tensor(shape, dtype, op);
+  dispatch(dtype, [&](auto tag) {
+    using T = std::conditional_t<std::is_same_v<decltype(tag), bool>, std::uint8_t, decltype(tag)>;
     auto o = flat<T>(out);
     if (a.shape() == b.shape()) {
       xt::noalias(o) = f(flat<T>(a), flat<T>(b));
@@ -119,14 +146,6 @@ Tensor binary_kernel(const char* op, const Tensor& a, const Tensor& b, F&& f) {
     }
   });
   return out;
-}
-
-/// Throws std::invalid_argument naming `op` unless both shapes are equal.
-inline void check_same_shape(const char* op, const Tensor& a, const Tensor& b) {
-  if (a.shape() != b.shape()) {
-    throw std::invalid_argument(fmt::format("nabla::{}: shapes must be equal, got {} and {}", op,
-                                            shape_str(a.shape()), shape_str(b.shape())));
-  }
 }
 
 /// Sums `x` over `axes` (already normalized, distinct, sorted) into a new tensor of

@@ -1,0 +1,89 @@
+#pragma once
+// Internal: walking strided layouts. A layout is a shape and, per operand, strides in
+// elements. for_each_run visits the elements in row-major order of the shape as runs
+// along the innermost axis, after merging the axes that every operand lays out
+// contiguously into one (a dense [64, 128] block is one run of 8192), so the per-element
+// work is a tight loop over (pointer, count, stride) that the caller writes.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "nabla/shape.hpp"
+
+namespace nabla::detail {
+
+/// At most this many axes remain after merging; more is refused by the ops that make
+/// layouts (no tensor nabla makes has more than 64 dimensions).
+inline constexpr std::size_t kMaxDims = 64;
+
+/// A layout of K operands over one shape, with merged axes, innermost last.
+template <std::size_t K>
+struct RunLayout {
+  std::size_t ndim = 0;  // axes after merging; 0 means a single element
+  std::array<std::int64_t, kMaxDims> extent{};
+  std::array<std::array<std::int64_t, kMaxDims>, K> stride{};
+};
+
+/// Merges the axes of `shape` whose strides line up in every operand, drops extent-1
+/// axes. `strides[k]` has one entry per axis of `shape`.
+template <std::size_t K>
+RunLayout<K> merge_layout(const Shape& shape, const std::array<const Shape*, K>& strides) {
+  RunLayout<K> l;
+  for (std::size_t d = 0; d < shape.size(); ++d) {
+    const std::int64_t e = shape[d];
+    if (e == 1) continue;
+    if (l.ndim > 0) {
+      bool mergeable = true;
+      for (std::size_t k = 0; k < K; ++k) {
+        if (l.stride[k][l.ndim - 1] != (*strides[k])[d] * e) mergeable = false;
+      }
+      if (mergeable) {
+        l.extent[l.ndim - 1] *= e;
+        for (std::size_t k = 0; k < K; ++k) l.stride[k][l.ndim - 1] = (*strides[k])[d];
+        continue;
+      }
+    }
+    l.extent[l.ndim] = e;
+    for (std::size_t k = 0; k < K; ++k) l.stride[k][l.ndim] = (*strides[k])[d];
+    ++l.ndim;
+  }
+  return l;
+}
+
+/// Calls run(offsets, n, inner_strides) for every run of the layout, where `offsets[k]`
+/// is operand k's element offset (from its element 0) of the run's first element, `n`
+/// the run's length and `inner_strides[k]` operand k's stride along it. Runs come in
+/// row-major order of the shape. Nothing is called for a shape with no elements.
+template <std::size_t K, class F>
+void for_each_run(const Shape& shape, const std::array<const Shape*, K>& strides, F&& run) {
+  for (const std::int64_t e : shape) {
+    if (e == 0) return;
+  }
+  const RunLayout<K> l = merge_layout<K>(shape, strides);
+  std::array<std::int64_t, K> off{};
+  std::array<std::int64_t, K> inner{};
+  if (l.ndim == 0) {
+    run(off, std::int64_t{1}, inner);
+    return;
+  }
+  const std::size_t last = l.ndim - 1;
+  for (std::size_t k = 0; k < K; ++k) inner[k] = l.stride[k][last];
+  std::array<std::int64_t, kMaxDims> idx{};
+  for (;;) {
+    run(off, l.extent[last], inner);
+    // Advance the outer axes like an odometer, innermost outer axis first.
+    std::size_t d = last;
+    for (;;) {
+      if (d == 0) return;
+      --d;
+      ++idx[d];
+      for (std::size_t k = 0; k < K; ++k) off[k] += l.stride[k][d];
+      if (idx[d] < l.extent[d]) break;
+      for (std::size_t k = 0; k < K; ++k) off[k] -= l.stride[k][d] * l.extent[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+}  // namespace nabla::detail
