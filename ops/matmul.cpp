@@ -7,7 +7,11 @@
 //   saves   : A (when B needs a gradient) and B (when A needs one)
 //   shapes  : mm: 2-d only, inner extents equal. matmul: a 1-d left operand [K] is a row
 //             [1,K], a 1-d right operand [K] a column [K,1], and the added axis is
-//             dropped from the result (reshapes share storage, no copies).
+//             dropped from the result (reshapes share storage, no copies). Views are
+//             read in place: a transposed operand (unit stride down the columns) flips
+//             gemm's transpose flag, a row-strided one (a narrow of the columns) sets the
+//             leading dimension; only layouts gemm cannot express (a stepped slice along
+//             the last axis, an expanded axis) are copied first.
 
 #include "ops/op_common.hpp"
 
@@ -40,6 +44,8 @@ Tensor mm(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b, CallSite
   detail::CallSiteScope site(where);
   detail::check_defined("matmul", a, "a");
   detail::check_defined("matmul", b, "b");
+  detail::check_floating("matmul", a, "a");
+  detail::check_floating("matmul", b, "b");
   detail::check_same_dtype("matmul", a, b);
   if (a.dim() != 2 || b.dim() != 2) {
     throw std::invalid_argument(fmt::format("nabla::mm: expects 2-d operands, got {} and {}",

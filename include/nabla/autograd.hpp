@@ -192,13 +192,13 @@ class Node : public std::enable_shared_from_this<Node> {
   double grad_norm_ = std::numeric_limits<double>::quiet_NaN();
   std::source_location location_{};
 
-  // Engine scratch space, valid during one backward. `claim_` holds the id of the backward
-  // pass walking this node (0 when none): the visit mark, and how a second pass through
-  // the same node from another thread is caught before it touches the scratch space.
-  Tensor pending_;
-  std::atomic<std::uint64_t> claim_{0};
-  bool needed_ = false;
-  std::weak_ptr<detail::AutogradMeta> retained_;
+  // The engine's mark, nothing else of the engine lives here: the id of the backward pass
+  // walking this node (0 when none) and the node's slot in that pass's own table (where the
+  // pass keeps the gradient summed so far). A second pass through the node from another
+  // thread finds the mark taken and throws instead of racing.
+  std::atomic<std::uint64_t> pass_{0};
+  std::size_t slot_ = 0;
+  std::weak_ptr<detail::AutogradMeta> retained_;  // retain_grad() of the node's result
   friend class Tensor;
 };
 

@@ -1,35 +1,62 @@
 // The one wrapper over OpenBLAS gemm: every matmul in nabla goes through here, with
-// transpose flags instead of transposed copies.
+// transpose flags and leading dimensions instead of transposed or compacted copies.
 
 #include <cblas.h>
+
+#include <algorithm>
 
 #include "kernels/kernels.hpp"
 
 namespace nabla::detail {
+namespace {
+
+// How gemm reads one stored 2-d operand [rows, cols] with strides (s0, s1): as a row-major
+// matrix with leading dimension `ld` (s1 = 1), or, when its columns are contiguous
+// (s0 = 1), as the row-major transpose of it, which flips the operand's transpose flag.
+// Any other layout (a stepped slice along the last axis, an expanded axis) is copied.
+struct GemmOperand {
+  Tensor values;  // the tensor gemm reads (t itself, or a dense copy)
+  bool flip = false;
+  blasint ld = 1;
+};
+
+GemmOperand gemm_operand(const Tensor& t) {
+  const std::int64_t rows = t.size(0), cols = t.size(1);
+  const std::int64_t s0 = t.stride(0), s1 = t.stride(1);
+  const std::int64_t wide = std::max<std::int64_t>(cols, 1), tall = std::max<std::int64_t>(rows, 1);
+  if ((cols <= 1 || s1 == 1) && (rows <= 1 || s0 >= wide)) {
+    return {t, false, static_cast<blasint>(rows <= 1 ? wide : s0)};
+  }
+  if ((rows <= 1 || s0 == 1) && (cols <= 1 || s1 >= tall)) {
+    return {t, true, static_cast<blasint>(cols <= 1 ? tall : s1)};
+  }
+  return {dense(t), false, static_cast<blasint>(wide)};
+}
+
+}  // namespace
 
 void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k,
           const Tensor& a, const Tensor& b, Tensor& c) {
   if (m == 0 || n == 0) return;
-  const auto ta = trans_a ? CblasTrans : CblasNoTrans;
-  const auto tb = trans_b ? CblasTrans : CblasNoTrans;
-  // Leading dimensions of the row-major operands as stored.
-  const auto lda = static_cast<blasint>(trans_a ? m : k);
-  const auto ldb = static_cast<blasint>(trans_b ? k : n);
-  const auto ldc = static_cast<blasint>(n);
-  const auto M = static_cast<blasint>(m), N = static_cast<blasint>(n), K = static_cast<blasint>(k);
   if (k == 0) {
-    dispatch(c.dtype(), [&](auto tag) {
+    dispatch_floating("matmul", c.dtype(), [&](auto tag) {
       using T = decltype(tag);
       std::fill_n(data_ptr<T>(c), m * n, T{0});
     });
     return;
   }
+  const GemmOperand ga = gemm_operand(a);
+  const GemmOperand gb = gemm_operand(b);
+  const auto ta = trans_a != ga.flip ? CblasTrans : CblasNoTrans;
+  const auto tb = trans_b != gb.flip ? CblasTrans : CblasNoTrans;
+  const auto ldc = static_cast<blasint>(n);
+  const auto M = static_cast<blasint>(m), N = static_cast<blasint>(n), K = static_cast<blasint>(k);
   if (c.dtype() == Dtype::f32) {
-    cblas_sgemm(CblasRowMajor, ta, tb, M, N, K, 1.0f, data_ptr<float>(a), lda, data_ptr<float>(b),
-                ldb, 0.0f, data_ptr<float>(c), ldc);
+    cblas_sgemm(CblasRowMajor, ta, tb, M, N, K, 1.0f, base_ptr<float>(ga.values), ga.ld,
+                base_ptr<float>(gb.values), gb.ld, 0.0f, data_ptr<float>(c), ldc);
   } else {
-    cblas_dgemm(CblasRowMajor, ta, tb, M, N, K, 1.0, data_ptr<double>(a), lda, data_ptr<double>(b),
-                ldb, 0.0, data_ptr<double>(c), ldc);
+    cblas_dgemm(CblasRowMajor, ta, tb, M, N, K, 1.0, base_ptr<double>(ga.values), ga.ld,
+                base_ptr<double>(gb.values), gb.ld, 0.0, data_ptr<double>(c), ldc);
   }
 }
 
