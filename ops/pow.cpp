@@ -29,7 +29,8 @@ Tensor pow(const Tensor& x, double p, CallSite where) {
   } else {
     result = detail::dispatch_floating("pow", x.dtype(), [&](auto tag) {
       using T = decltype(tag);
-      return detail::unary_kernel("pow", x, [&](auto&& v) { return xt::pow(v, static_cast<T>(p)); });
+      return detail::unary_kernel("pow", x,
+                                  [&](auto&& v) { return xt::pow(v, static_cast<T>(p)); });
     });
   }
   if (auto node = record<PowNode>(result, {x}, p)) node->save(x);

@@ -19,12 +19,13 @@ struct ReluBackwardNode final : Node {
 
 Tensor relu_backward(const Tensor& g, const Tensor& mask, CallSite where) {
   detail::CallSiteScope site(where);
-  Tensor result = detail::dispatch_floating("relu_backward", g.defined() ? g.dtype() : Dtype::f32, [&](auto tag) {
-    using T = decltype(tag);
-    return detail::binary_kernel("relu_backward", g, mask, [](auto&& gv, auto&& mv) {
-      return xt::where(mv > T(0), gv, T(0));
-    });
-  });
+  Tensor result = detail::dispatch_floating(
+      "relu_backward", g.defined() ? g.dtype() : Dtype::f32, [&](auto tag) {
+        using T = decltype(tag);
+        return detail::binary_kernel("relu_backward", g, mask, [](auto&& gv, auto&& mv) {
+          return xt::where(mv > T(0), gv, T(0));
+        });
+      });
   if (auto node = record<ReluBackwardNode>(result, {g, mask})) node->save(mask);
   return result;
 }

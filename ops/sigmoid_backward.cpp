@@ -25,11 +25,12 @@ struct SigmoidBackwardNode final : Node {
 
 Tensor sigmoid_backward(const Tensor& g, const Tensor& s, CallSite where) {
   detail::CallSiteScope site(where);
-  Tensor result = detail::dispatch_floating("sigmoid_backward", g.defined() ? g.dtype() : Dtype::f32, [&](auto tag) {
-    using T = decltype(tag);
-    return detail::binary_kernel("sigmoid_backward", g, s,
-                                 [](auto&& gv, auto&& sv) { return gv * sv * (T(1) - sv); });
-  });
+  Tensor result = detail::dispatch_floating(
+      "sigmoid_backward", g.defined() ? g.dtype() : Dtype::f32, [&](auto tag) {
+        using T = decltype(tag);
+        return detail::binary_kernel("sigmoid_backward", g, s,
+                                     [](auto&& gv, auto&& sv) { return gv * sv * (T(1) - sv); });
+      });
   if (auto node = record<SigmoidBackwardNode>(result, {g, s})) {
     if (node->needs_input_grad(1)) node->g_ = node->save(g);
     node->s_ = node->save(s);

@@ -24,11 +24,12 @@ struct TanhBackwardNode final : Node {
 
 Tensor tanh_backward(const Tensor& g, const Tensor& y, CallSite where) {
   detail::CallSiteScope site(where);
-  Tensor result = detail::dispatch_floating("tanh_backward", g.defined() ? g.dtype() : Dtype::f32, [&](auto tag) {
-    using T = decltype(tag);
-    return detail::binary_kernel("tanh_backward", g, y,
-                                 [](auto&& gv, auto&& yv) { return gv * (T(1) - yv * yv); });
-  });
+  Tensor result = detail::dispatch_floating(
+      "tanh_backward", g.defined() ? g.dtype() : Dtype::f32, [&](auto tag) {
+        using T = decltype(tag);
+        return detail::binary_kernel("tanh_backward", g, y,
+                                     [](auto&& gv, auto&& yv) { return gv * (T(1) - yv * yv); });
+      });
   if (auto node = record<TanhBackwardNode>(result, {g, y})) {
     if (node->needs_input_grad(1)) node->g_ = node->save(g);
     node->y_ = node->save(y);

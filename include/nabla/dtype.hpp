@@ -35,12 +35,18 @@ inline constexpr Dtype kBool = Dtype::bool_;  ///< libtorch's spelling of bool_.
 /// "bool".
 constexpr std::string_view dtype_name(Dtype d) {
   switch (d) {
-    case Dtype::f32: return "float32";
-    case Dtype::f64: return "float64";
-    case Dtype::i64: return "int64";
-    case Dtype::i32: return "int32";
-    case Dtype::u8: return "uint8";
-    case Dtype::bool_: return "bool";
+    case Dtype::f32:
+      return "float32";
+    case Dtype::f64:
+      return "float64";
+    case Dtype::i64:
+      return "int64";
+    case Dtype::i32:
+      return "int32";
+    case Dtype::u8:
+      return "uint8";
+    case Dtype::bool_:
+      return "bool";
   }
   return "unknown";
 }
@@ -48,12 +54,18 @@ constexpr std::string_view dtype_name(Dtype d) {
 /// Size in bytes of one element.
 constexpr std::size_t dtype_size(Dtype d) {
   switch (d) {
-    case Dtype::f32: return 4;
-    case Dtype::f64: return 8;
-    case Dtype::i64: return 8;
-    case Dtype::i32: return 4;
-    case Dtype::u8: return 1;
-    case Dtype::bool_: return 1;
+    case Dtype::f32:
+      return 4;
+    case Dtype::f64:
+      return 8;
+    case Dtype::i64:
+      return 8;
+    case Dtype::i32:
+      return 4;
+    case Dtype::u8:
+      return 1;
+    case Dtype::bool_:
+      return 1;
   }
   return 0;
 }
@@ -62,11 +74,13 @@ constexpr std::size_t dtype_size(Dtype d) {
 constexpr bool is_floating_point(Dtype d) {
   switch (d) {
     case Dtype::f32:
-    case Dtype::f64: return true;
+    case Dtype::f64:
+      return true;
     case Dtype::i64:
     case Dtype::i32:
     case Dtype::u8:
-    case Dtype::bool_: return false;
+    case Dtype::bool_:
+      return false;
   }
   return false;
 }
@@ -85,12 +99,17 @@ constexpr std::optional<Dtype> promote_types(Dtype a, Dtype b) {
   // Both integer or bool: the later in bool < u8 < i32 < i64.
   const auto rank = [](Dtype d) {
     switch (d) {
-      case Dtype::bool_: return 0;
-      case Dtype::u8: return 1;
-      case Dtype::i32: return 2;
-      case Dtype::i64: return 3;
+      case Dtype::bool_:
+        return 0;
+      case Dtype::u8:
+        return 1;
+      case Dtype::i32:
+        return 2;
+      case Dtype::i64:
+        return 3;
       case Dtype::f32:
-      case Dtype::f64: return 4;
+      case Dtype::f64:
+        return 4;
     }
     return 4;
   };

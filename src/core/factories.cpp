@@ -67,9 +67,8 @@ Tensor from_values(std::span<const S> values, const Shape& shape, Dtype dtype) {
   Tensor t = make_tensor(shape, dtype, "tensor");
   detail::dispatch(dtype, [&](auto tag) {
     using T = decltype(tag);
-    std::transform(values.begin(), values.end(), data_ptr<T>(t), [](S v) {
-      return detail::checked_value<T>(static_cast<double>(v), "tensor");
-    });
+    std::transform(values.begin(), values.end(), data_ptr<T>(t),
+                   [](S v) { return detail::checked_value<T>(static_cast<double>(v), "tensor"); });
   });
   return t;
 }

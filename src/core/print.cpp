@@ -6,8 +6,8 @@
 #include <cmath>
 #include <ostream>
 
-#include "nabla/autograd.hpp"
 #include "core/tensor_impl.hpp"
+#include "nabla/autograd.hpp"
 
 namespace nabla {
 namespace {

@@ -92,28 +92,31 @@ void manual_seed(std::uint64_t seed) {
   default_generator().manual_seed(seed);
 }
 
-Tensor rand(const Shape& shape, Generator& gen, Dtype dtype) {
-  Tensor t = make_tensor(shape, dtype, "rand");
-  detail::dispatch_floating("rand", dtype, [&](auto tag) {
-    using T = decltype(tag);
-    T* p = data_ptr<T>(t);
-    gen.locked([&](Generator::Unlocked& g) {
-      for (std::int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<T>(g.uniform());
-    });
-  });
+namespace {
+// Fills t (floating: uniform or normal draws) from gen, under one lock.
+template <class Draw>
+Tensor fill_random(const char* op, const Shape& shape, Dtype dtype, Generator& gen, Draw draw) {
+  Tensor t = make_tensor(shape, dtype, op);
+  detail::dispatch_floating(
+      op, dtype,
+      [&](auto tag) {
+        using T = decltype(tag);
+        T* p = data_ptr<T>(t);
+        gen.locked([&](Generator::Unlocked& g) {
+          for (std::int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<T>(draw(g));
+        });
+      },
+      "dtype");
   return t;
+}
+}  // namespace
+
+Tensor rand(const Shape& shape, Generator& gen, Dtype dtype) {
+  return fill_random("rand", shape, dtype, gen, [](Generator::Unlocked& g) { return g.uniform(); });
 }
 
 Tensor randn(const Shape& shape, Generator& gen, Dtype dtype) {
-  Tensor t = make_tensor(shape, dtype, "randn");
-  detail::dispatch_floating("randn", dtype, [&](auto tag) {
-    using T = decltype(tag);
-    T* p = data_ptr<T>(t);
-    gen.locked([&](Generator::Unlocked& g) {
-      for (std::int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<T>(g.normal());
-    });
-  });
-  return t;
+  return fill_random("randn", shape, dtype, gen, [](Generator::Unlocked& g) { return g.normal(); });
 }
 
 Tensor randint(std::int64_t low, std::int64_t high, const Shape& shape, Generator& gen,

@@ -165,7 +165,8 @@ Tensor copy_of(const Tensor& t) {
 Tensor expand_view(const Tensor& t, const Shape& shape) {
   if (t.shape() == shape) return t;
   const Shape& from = t.shape();
-  const std::size_t lead = shape.size() - from.size();  // broadcastable: from.size() <= shape.size()
+  const std::size_t lead =
+      shape.size() - from.size();  // broadcastable: from.size() <= shape.size()
   Shape strides(shape.size(), 0);
   for (std::size_t d = 0; d < from.size(); ++d) {
     strides[lead + d] = from[d] == 1 && shape[lead + d] != 1 ? 0 : t.impl()->strides[d];
@@ -218,7 +219,8 @@ T checked_value(double value, const char* op) {
   } else if constexpr (std::is_integral_v<T>) {
     constexpr auto lo = static_cast<double>(std::numeric_limits<T>::min());
     constexpr double hi_excl = static_cast<double>(std::numeric_limits<T>::max() / 2 + 1) * 2;
-    if (!(value > lo - 1.0 && value < hi_excl)) {
+    const double whole = std::trunc(value);  // NaN stays NaN and fails both tests
+    if (!(whole >= lo && whole < hi_excl)) {
       throw std::invalid_argument(fmt::format("nabla::{}: the value {} cannot be converted to {}",
                                               op, value, dtype_name(dtype_of<T>())));
     }
@@ -235,7 +237,6 @@ template std::uint8_t checked_value<std::uint8_t>(double, const char*);
 template bool checked_value<bool>(double, const char*);
 
 }  // namespace detail
-
 
 namespace debug {
 LiveCounts live_counts() noexcept {

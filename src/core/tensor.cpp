@@ -102,9 +102,9 @@ T Tensor::item() const {
     } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool> &&
                          std::is_integral_v<S> && !std::is_same_v<S, bool>) {
       if (!std::in_range<T>(v)) {
-        throw std::invalid_argument(fmt::format(
-            "nabla::Tensor::item: the value {} does not fit in a {}-bit {}integer", v,
-            8 * sizeof(T), std::is_signed_v<T> ? "" : "unsigned "));
+        throw std::invalid_argument(
+            fmt::format("nabla::Tensor::item: the value {} does not fit in a {}-bit {}integer", v,
+                        8 * sizeof(T), std::is_signed_v<T> ? "" : "unsigned "));
       }
     }
     return detail::convert<T>(v);
@@ -137,7 +137,7 @@ template <class T>
 T* Tensor::mutable_data() {
   return const_cast<T*>(data<T>());
 }
-#define NABLA_INSTANTIATE_DATA(T)           \
+#define NABLA_INSTANTIATE_DATA(T)            \
   template const T* Tensor::data<T>() const; \
   template T* Tensor::mutable_data<T>();
 NABLA_INSTANTIATE_DATA(float)
@@ -415,4 +415,3 @@ void set_grad_enabled(bool enabled) {
 }
 
 }  // namespace nabla
-

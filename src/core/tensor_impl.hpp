@@ -7,9 +7,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <type_traits>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 #include "nabla/autograd.hpp"
 #include "nabla/detail/pool.hpp"
@@ -151,12 +151,18 @@ inline D convert(S v) {
 template <class F>
 decltype(auto) dispatch(Dtype dtype, F&& f) {
   switch (dtype) {
-    case Dtype::f32: return f(float{});
-    case Dtype::f64: return f(double{});
-    case Dtype::i64: return f(std::int64_t{});
-    case Dtype::i32: return f(std::int32_t{});
-    case Dtype::u8: return f(std::uint8_t{});
-    case Dtype::bool_: return f(bool{});
+    case Dtype::f32:
+      return f(float{});
+    case Dtype::f64:
+      return f(double{});
+    case Dtype::i64:
+      return f(std::int64_t{});
+    case Dtype::i32:
+      return f(std::int32_t{});
+    case Dtype::u8:
+      return f(std::uint8_t{});
+    case Dtype::bool_:
+      return f(bool{});
   }
   return f(float{});  // unreachable: the switch covers the closed set
 }
@@ -169,12 +175,15 @@ decltype(auto) dispatch(Dtype dtype, F&& f) {
 template <class F>
 decltype(auto) dispatch_floating(const char* op, Dtype dtype, F&& f, const char* arg = "input") {
   switch (dtype) {
-    case Dtype::f32: return f(float{});
-    case Dtype::f64: return f(double{});
+    case Dtype::f32:
+      return f(float{});
+    case Dtype::f64:
+      return f(double{});
     case Dtype::i64:
     case Dtype::i32:
     case Dtype::u8:
-    case Dtype::bool_: break;
+    case Dtype::bool_:
+      break;
   }
   throw_not_floating(op, dtype, arg);
 }

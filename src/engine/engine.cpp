@@ -104,12 +104,13 @@ class Engine {
   void claim_leaf(std::shared_ptr<AutogradMeta> meta);
   std::logic_error busy(const char* what, const std::string& which) const;
 
-  const char* api_;  // Tensor::backward and nabla::grad share this engine; messages name the one called
+  const char*
+      api_;  // Tensor::backward and nabla::grad share this engine; messages name the one called
   bool retain_, create_;
   const std::vector<Tensor>* inputs_;  // null: accumulate into leaves' grad()
   const std::uint64_t id_ = next_pass.fetch_add(1);
-  std::vector<Slot> slots_;          // every node this pass claimed, in claim order
-  std::vector<std::size_t> post_;    // slots in post-order: children before parents
+  std::vector<Slot> slots_;        // every node this pass claimed, in claim order
+  std::vector<std::size_t> post_;  // slots in post-order: children before parents
   std::vector<std::shared_ptr<AutogradMeta>> claimed_leaves_;
   std::unordered_map<const AutogradMeta*, std::size_t> leaf_targets_;
   std::unordered_map<const Node*, std::size_t> node_targets_;
