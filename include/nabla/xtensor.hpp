@@ -25,8 +25,9 @@ Tensor from_xtensor(const xt::xexpression<E>& expr, std::optional<Dtype> dtype =
 }
 
 /// Read access to `t`'s values as an xtensor view of its shape (no copy). T must match
-/// the tensor's dtype (float for float32, double for float64); the view is valid while
-/// the tensor's values are alive.
+/// the tensor's dtype (float for float32, double for float64, std::int64_t for int64, ...);
+/// the view is valid while the tensor's values are alive. `t` must be contiguous: a
+/// non-contiguous view throws std::invalid_argument (pass `t.contiguous()`).
 template <class T>
 auto values(const Tensor& t) {
   const T* p = t.data<T>();

@@ -42,7 +42,9 @@ Problem prepare(const MultiFunction& fn, const std::vector<Tensor>& inputs) {
       if (!inputs[i].defined()) {
         throw std::invalid_argument(fmt::format("nabla::gradcheck: input {} is undefined", i));
       }
-      Tensor x = cast(inputs[i], f64);  // a copy: perturbing it never touches the caller's
+      // A float64 copy, dense whatever the caller's layout: perturbing it never touches the
+      // caller's values. Integer and bool inputs (labels, masks) are passed as they are.
+      Tensor x = is_floating_point(inputs[i].dtype()) ? cast(inputs[i], f64) : inputs[i];
       if (inputs[i].requires_grad()) {
         x.requires_grad_();
         p.diff.push_back(i);
@@ -357,7 +359,7 @@ GradcheckResult gradgradcheck(const MultiFunction& fn, const std::vector<Tensor>
   {
     NoGradGuard no_grad;
     std::vector<Tensor> in64;
-    for (const auto& t : inputs) in64.push_back(cast(t, f64));
+    for (const auto& t : inputs) in64.push_back(is_floating_point(t.dtype()) ? cast(t, f64) : t);
     shapes_probe = fn(in64);
   }
   Generator gen(options.seed + 1);
