@@ -17,8 +17,8 @@
 #include <unordered_map>
 #include <utility>
 
-#include "nabla/ops.hpp"
 #include "core/tensor_impl.hpp"
+#include "nabla/ops.hpp"
 
 namespace nabla {
 namespace detail {
@@ -94,9 +94,10 @@ namespace {
 
 std::atomic<std::uint64_t> next_task{1};
 
-// True when nobody else can see t's values, so they may be updated in place.
+// True when nobody else can see t's values, so they may be updated in place (a view,
+// an expanded one above all, is not updated in place).
 bool exclusively_owned(const Tensor& t) {
-  return t.impl().use_count() == 1 && t.impl()->storage.use_count() == 1;
+  return t.impl().use_count() == 1 && t.impl()->storage.use_count() == 1 && t.is_contiguous();
 }
 
 // sum + g. Without create_graph the sum is updated in place when nobody else holds it,
@@ -206,8 +207,9 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
       return;
     }
     // Without create_graph, .grad never carries history.
+    // A rule may return a view (a broadcast, a transpose); .grad is always dense.
     const Tensor stored = !create_graph && g.requires_grad() ? g.detach() : g;
-    meta->grad = accumulate(std::move(meta->grad), stored, create_graph);
+    meta->grad = accumulate(std::move(meta->grad), stored, create_graph).contiguous();
   };
 
   // Claims: this pass's id on every node it walks and on every leaf whose grad it will
@@ -325,7 +327,7 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
       }
     }
     if (auto kept = node->retained_.lock()) {
-      kept->grad = accumulate(std::move(kept->grad), g, create_graph);
+      kept->grad = accumulate(std::move(kept->grad), g, create_graph).contiguous();
       if (!create_graph && kept->grad.requires_grad()) kept->grad = kept->grad.detach();
     }
 
