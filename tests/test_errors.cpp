@@ -361,7 +361,7 @@ const std::vector<Trigger>& triggers() {
        [] {
          (void)nabla::zeros({2, 3, 4}).t();
        }},
-      {"flatten-order",
+      {"flatten-dims",
        [] {
          (void)nabla::zeros({2, 3, 4}).flatten(2, 1);
        }},
