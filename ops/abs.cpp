@@ -24,7 +24,8 @@ Tensor abs(const Tensor& x, CallSite where) {
     Tensor sign = detail::make_tensor(x.shape(), x.dtype());
     detail::dispatch_floating("abs", x.dtype(), [&](auto tag) {
       using T = decltype(tag);
-      const T* p = detail::data_ptr<T>(x);
+      const Tensor values = detail::dense(x);  // the node keeps x itself
+      const T* p = detail::data_ptr<T>(values);
       T* s = detail::data_ptr<T>(sign);
       for (std::int64_t i = 0; i < x.numel(); ++i)
         s[i] = p[i] > 0 ? T(1) : (p[i] < 0 ? T(-1) : T(0));

@@ -47,8 +47,11 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
   Tensor result;
   detail::dispatch_floating("binary_cross_entropy_with_logits", logits.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    const T* px = detail::data_ptr<T>(logits);
-    const T* pt = detail::data_ptr<T>(targets);
+    // dense copies of views only for reading: the node records the inputs themselves
+    const Tensor lv = detail::dense(logits);
+    const Tensor tv = detail::dense(targets);
+    const T* px = detail::data_ptr<T>(lv);
+    const T* pt = detail::data_ptr<T>(tv);
     auto loss = [&](std::int64_t i) {
       const double x = static_cast<double>(px[i]);
       const double t = static_cast<double>(pt[i]);

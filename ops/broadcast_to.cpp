@@ -1,22 +1,16 @@
-// broadcast_to: repeats x along broadcast dimensions (NumPy rules; a copy).
+// broadcast_to: x repeated along broadcast dimensions (NumPy rules), as a view with
+// stride 0 along the repeated axes (no values are copied).
 //   forward : result = x expanded to `shape`
 //   backward: grad_x = sum_to(grad_out, x.shape)
 //   saves   : nothing
 //   shapes  : x.shape must broadcast to `shape`
 
-#include <xtensor/xbroadcast.hpp>
-
 #include "ops/op_common.hpp"
 
 namespace nabla {
-namespace {
-struct BroadcastToNode final : Node {
-  BroadcastToNode() : Node("broadcast_to") {}
-  std::vector<Tensor> backward(const Tensor& grad_out) override {
-    return {sum_to(grad_out, input_shape(0))};
-  }
-};
-}  // namespace
+namespace detail {
+Tensor expanded(const char* op, const Tensor& x, const Shape& target);  // ops/expand.cpp
+}  // namespace detail
 
 Tensor broadcast_to(const Tensor& x, const Shape& shape, CallSite where) {
   detail::CallSiteScope site(where);
@@ -26,19 +20,11 @@ Tensor broadcast_to(const Tensor& x, const Shape& shape, CallSite where) {
         fmt::format("nabla::broadcast_to: shape {} does not broadcast to {}", shape_str(x.shape()),
                     shape_str(shape)));
   }
-  if (x.shape() == shape) return x;
-  Tensor result = detail::make_tensor(shape, x.dtype(), "broadcast_to");
-  detail::dispatch(x.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    if (x.numel() == 1) {
-      std::fill_n(detail::data_ptr<T>(result), result.numel(), *detail::data_ptr<T>(x));
-      return;
-    }
-    auto o = detail::nd<T>(result);
-    xt::noalias(o) = xt::broadcast(detail::nd<T>(x), detail::xshape(shape));
-  });
-  record<BroadcastToNode>(result, {x});
-  return result;
+  return detail::expanded("broadcast_to", x, shape);
+}
+
+Tensor Tensor::broadcast_to(const Shape& shape) const {
+  return nabla::broadcast_to(*this, shape);
 }
 
 namespace detail {

@@ -24,10 +24,11 @@ Tensor clamp(const Tensor& x, double lo, double hi, CallSite where) {
         fmt::format("nabla::clamp: the lower bound {} must not exceed the upper bound {} (x {})",
                     lo, hi, shape_str(x.shape())));
   }
+  const Tensor values = detail::dense(x);  // the node records x itself
   Tensor result = detail::make_tensor(x.shape(), x.dtype());
   detail::dispatch_floating("clamp", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    const T* p = detail::data_ptr<T>(x);
+    const T* p = detail::data_ptr<T>(values);
     T* o = detail::data_ptr<T>(result);
     const T l = static_cast<T>(lo);
     const T h = static_cast<T>(hi);
@@ -38,7 +39,7 @@ Tensor clamp(const Tensor& x, double lo, double hi, CallSite where) {
     Tensor mask = detail::make_tensor(x.shape(), x.dtype());
     detail::dispatch_floating("clamp", x.dtype(), [&](auto tag) {
       using T = decltype(tag);
-      const T* p = detail::data_ptr<T>(x);
+      const T* p = detail::data_ptr<T>(values);
       T* m = detail::data_ptr<T>(mask);
       for (std::int64_t i = 0; i < x.numel(); ++i) {
         m[i] = static_cast<double>(p[i]) > lo && static_cast<double>(p[i]) < hi ? T(1) : T(0);

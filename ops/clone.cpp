@@ -4,8 +4,6 @@
 //   saves   : nothing
 //   shapes  : any; result has x's shape
 
-#include <cstring>
-
 #include "ops/op_common.hpp"
 
 namespace nabla {
@@ -19,9 +17,7 @@ struct CloneNode final : Node {
 Tensor clone(const Tensor& x, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("clone", x);
-  Tensor result = detail::make_tensor(x.shape(), x.dtype());
-  std::memcpy(result.impl()->storage->data, x.impl()->storage->data,
-              static_cast<std::size_t>(x.numel()) * dtype_size(x.dtype()));
+  Tensor result = detail::copy_of(x);  // reads any strides
   record<CloneNode>(result, {x});
   return result;
 }

@@ -29,7 +29,8 @@ std::vector<std::int64_t> argmax_indices(const char* op, const Tensor& x, std::s
   std::vector<std::int64_t> idx(static_cast<std::size_t>(outer * inner), 0);
   detail::dispatch_floating("max", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    const T* p = data_ptr<T>(x);
+    const Tensor values = dense(x);
+    const T* p = data_ptr<T>(values);
     for (std::int64_t i = 0; i < outer; ++i) {
       for (std::int64_t j = 0; j < inner; ++j) {
         const std::int64_t base = i * n * inner + j;
@@ -68,7 +69,8 @@ Tensor max(const Tensor& x, std::int64_t axis, bool keepdim, CallSite where) {
   Tensor result = detail::make_tensor(detail::reduced_shape(shape, {a}, keepdim), x.dtype());
   detail::dispatch_floating("max", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    const T* p = detail::data_ptr<T>(x);
+    const Tensor values = detail::dense(x);  // the node records x itself
+    const T* p = detail::data_ptr<T>(values);
     T* o = detail::data_ptr<T>(result);
     for (std::size_t r = 0; r < idx.size(); ++r) {
       const auto i = static_cast<std::int64_t>(r) / inner;

@@ -31,8 +31,10 @@ Tensor mse_loss(const Tensor& o, const Tensor& y, Reduction reduction, CallSite 
     result = detail::make_tensor(o.shape(), o.dtype());
     detail::dispatch_floating("mse_loss_reduction", o.dtype(), [&](auto tag) {
       using T = decltype(tag);
-      const T* po = detail::data_ptr<T>(o);
-      const T* py = detail::data_ptr<T>(y);
+      const Tensor ov = detail::dense(o);  // the node records o and y themselves
+      const Tensor yv = detail::dense(y);
+      const T* po = detail::data_ptr<T>(ov);
+      const T* py = detail::data_ptr<T>(yv);
       T* r = detail::data_ptr<T>(result);
       for (std::int64_t i = 0; i < o.numel(); ++i) r[i] = (po[i] - py[i]) * (po[i] - py[i]);
     });

@@ -1,28 +1,12 @@
-// permute: reorders the axes (a copy, so results stay contiguous).
-//   forward : result.shape[i] = x.shape[dims[i]],  result[i₀..] = x[..] with axes reordered
+// permute: reorders the axes (a view: the strides are reordered, no values are copied).
+//   forward : result.shape[i] = x.shape[dims[i]], result.strides[i] = x.strides[dims[i]]
 //   backward: grad_x = permute(grad_out, inverse(dims))
 //   saves   : nothing
 //   shapes  : dims is a permutation of 0..rank-1 (negative entries count from the end)
 
-#include <xtensor/xmanipulation.hpp>
-
 #include "ops/op_common.hpp"
 
 namespace nabla {
-namespace detail {
-Tensor permute_kernel(const Tensor& x, const std::vector<std::size_t>& perm) {
-  Shape shape(perm.size());
-  for (std::size_t i = 0; i < perm.size(); ++i) shape[i] = x.shape()[perm[i]];
-  Tensor out = make_tensor(std::move(shape), x.dtype());
-  dispatch(x.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    auto o = nd<T>(out);
-    xt::noalias(o) = xt::transpose(nd<T>(x), perm);
-  });
-  return out;
-}
-}  // namespace detail
-
 namespace {
 struct PermuteNode final : Node {
   explicit PermuteNode(std::vector<std::int64_t> inverse)
@@ -42,7 +26,8 @@ Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims, CallSite 
         "nabla::permute: dims [{}] has {} entries but the tensor (shape {}) has rank {}",
         fmt::join(dims, ", "), dims.size(), shape_str(x.shape()), x.dim()));
   }
-  std::vector<std::size_t> perm(dims.size());
+  Shape shape(dims.size());
+  Shape strides(dims.size());
   std::vector<std::int64_t> inverse(dims.size(), -1);
   for (std::size_t i = 0; i < dims.size(); ++i) {
     const auto d = static_cast<std::size_t>(normalize_axis(dims[i], x.dim(), "permute"));
@@ -51,12 +36,17 @@ Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims, CallSite 
           fmt::format("nabla::permute: dims [{}] is not a permutation: axis {} appears twice",
                       fmt::join(dims, ", "), d));
     }
-    perm[i] = d;
+    shape[i] = x.shape()[d];
+    strides[i] = x.strides()[d];
     inverse[d] = static_cast<std::int64_t>(i);
   }
-  Tensor result = detail::permute_kernel(x, perm);
+  Tensor result = detail::make_view(x, std::move(shape), std::move(strides), x.storage_offset());
   record<PermuteNode>(result, {x}, std::move(inverse));
   return result;
+}
+
+Tensor Tensor::permute(const std::vector<std::int64_t>& dims) const {
+  return nabla::permute(*this, dims);
 }
 
 namespace detail {

@@ -22,8 +22,10 @@ double sum_squared_diff(const char* op, const Tensor& o, const Tensor& y) {
   }
   return detail::dispatch_floating("squared_loss", o.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    const T* po = data_ptr<T>(o);
-    const T* py = data_ptr<T>(y);
+    const Tensor ov = dense(o);
+    const Tensor yv = dense(y);
+    const T* po = data_ptr<T>(ov);
+    const T* py = data_ptr<T>(yv);
     double acc = 0.0;
     const std::int64_t n = o.numel();
     for (std::int64_t i = 0; i < n; ++i) {

@@ -323,6 +323,50 @@ const std::vector<Trigger>& triggers() {
        [] {
          nabla::sum_to(nabla::zeros({2, 3}), {4});
        }},
+      {"view-strides",
+       [] {
+         (void)nabla::zeros({3, 4}).t().view({12});
+       }},
+      {"narrow-past-end",
+       [] {
+         (void)nabla::zeros({2, 3}).narrow(1, 2, 2);
+       }},
+      {"narrow-start",
+       [] {
+         (void)nabla::zeros({2, 3}).narrow(1, 4, 0);
+       }},
+      {"narrow-length",
+       [] {
+         (void)nabla::zeros({2, 3}).narrow(1, 0, -1);
+       }},
+      {"select-index",
+       [] {
+         (void)nabla::zeros({2, 3}).select(1, 3);
+       }},
+      {"slice-step", [] { (void)nabla::zeros({4}).slice(0, 0, 4, 0); }},
+      {"expand-non-1",
+       [] {
+         (void)nabla::zeros({2, 3}).expand({2, 4});
+       }},
+      {"expand-rank",
+       [] {
+         (void)nabla::zeros({2, 3}).expand({3});
+       }},
+      {"expand-new-axis",
+       [] {
+         (void)nabla::zeros({3}).expand({-1, 3});
+       }},
+      {"expand-negative", [] { (void)nabla::zeros({1}).expand({-2}); }},
+      {"t-rank",
+       [] {
+         (void)nabla::zeros({2, 3, 4}).t();
+       }},
+      {"flatten-dims",
+       [] {
+         (void)nabla::zeros({2, 3, 4}).flatten(2, 1);
+       }},
+      {"unflatten-empty", [] { (void)nabla::zeros({6}).unflatten(0, {}); }},
+      {"unflatten-numel", [] { (void)nabla::zeros({6}).unflatten(0, {4}); }},
       // autograd and the engine
       {"backward-no-grad", [] { nabla::sum(nabla::zeros({2})).backward(); }},
       {"backward-implied", [] { (leaf({2}) * 2.0).backward(); }},

@@ -10,6 +10,7 @@
 /// Leave it out.
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "nabla/autograd.hpp"
@@ -97,26 +98,89 @@ Tensor mean(const Tensor& x, const std::vector<std::int64_t>& axes, bool keepdim
             CallSite where = std::source_location::current());
 
 // ---- shape -------------------------------------------------------------------------
+//
+// Views: every op here but sum_to returns a tensor over x's storage (is_same_storage is
+// true, and so is the version counter), no values copied, unless its entry says it may
+// copy. Writing into a view in place writes into x. Dims may be negative (from the end);
+// a dim outside the rank throws std::out_of_range.
 
 /// The same values with another shape of the same numel; one extent may be −1 (inferred).
-/// Shares storage with x (no copy). Backward: reshape(grad, x.shape).
+/// A view when x's strides can express the shape (see view), else a contiguous copy.
+/// Backward: reshape(grad, x.shape). Throws std::invalid_argument for two −1s, a negative
+/// extent, or a numel that differs.
 Tensor reshape(const Tensor& x, const Shape& shape,
                CallSite where = std::source_location::current());
-/// Transpose of a 2-d tensor [M,N] → [N,M]. Throws std::invalid_argument for other ranks.
+/// x seen as `shape` (same numel, one −1 inferred), always a view. Axes may merge or split
+/// only within runs of axes laid out contiguously relative to each other (PyTorch's
+/// rule): a transposed matrix cannot be flattened. Backward: reshape(grad, x.shape).
+/// Throws std::invalid_argument naming the shape and strides when the strides cannot
+/// express the new shape, and as reshape for a bad shape.
+Tensor view(const Tensor& x, const Shape& shape, CallSite where = std::source_location::current());
+/// Transpose of a 2-d tensor [M,N] → [N,M], a view (x.t() also takes 0-d and 1-d tensors,
+/// returned as they are). Throws std::invalid_argument for other ranks.
 Tensor transpose(const Tensor& x, CallSite where = std::source_location::current());
-/// Reorders the axes: result.shape[i] = x.shape[dims[i]]. `dims` must be a permutation
-/// of 0..rank−1. Backward: permute(grad, inverse(dims)).
+/// x with axes dim0 and dim1 swapped, a view: [.., M, .., N, ..] → [.., N, .., M, ..].
+/// Backward: transpose(grad, dim0, dim1).
+Tensor transpose(const Tensor& x, std::int64_t dim0, std::int64_t dim1,
+                 CallSite where = std::source_location::current());
+/// Reorders the axes, a view: result.shape[i] = x.shape[dims[i]]. `dims` must be a
+/// permutation of 0..rank−1, else std::invalid_argument. Backward: permute(grad, inverse(dims)).
 Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims,
                CallSite where = std::source_location::current());
-/// Repeats x along broadcast dimensions to `shape` (NumPy broadcasting rules).
-/// Backward: sum_to(grad, x.shape).
+/// x repeated to `shape` (NumPy broadcasting rules), a view with stride 0 along the
+/// repeated axes. Backward: sum_to(grad, x.shape). Throws std::invalid_argument when x's
+/// shape does not broadcast to `shape`.
 Tensor broadcast_to(const Tensor& x, const Shape& shape,
                     CallSite where = std::source_location::current());
+/// x repeated to `shape` as PyTorch's expand, a view with stride 0 along the repeated axes:
+/// `shape` has x's rank or more (new leading axes), −1 keeps x's extent, and only axes of
+/// extent 1 may change. [3,1] → expand({-1, 4}) → [3,4]. Backward: sum_to(grad, x.shape).
+/// Throws std::invalid_argument naming both shapes for an axis of extent ≠ 1 that would
+/// change, fewer axes than x, or −1 on a new axis.
+Tensor expand(const Tensor& x, const Shape& shape,
+              CallSite where = std::source_location::current());
 /// Sums x down to `shape`, the reverse of broadcast_to: `shape` must broadcast to
-/// x.shape. This is how the engine reduces broadcast gradients. Backward:
-/// broadcast_to(grad, x.shape).
+/// x.shape. This is how the engine reduces broadcast gradients. A new tensor, not a view.
+/// Backward: broadcast_to(grad, x.shape).
 Tensor sum_to(const Tensor& x, const Shape& shape,
               CallSite where = std::source_location::current());
+/// Position `index` along `dim` with that axis removed, a view: [.., n, ..] → [.., ..].
+/// A negative index counts from the end. Backward: zeros of x's shape with grad at the
+/// position. Throws std::out_of_range naming dim, index and extent when index ∉ [−n, n).
+Tensor select(const Tensor& x, std::int64_t dim, std::int64_t index,
+              CallSite where = std::source_location::current());
+/// Positions start .. start + length − 1 along `dim`, a view: [.., n, ..] → [.., length, ..].
+/// A negative start counts from the end. Backward: zeros of x's shape with grad in the
+/// band. Throws std::out_of_range when the band runs past the end (or start ∉ [−n, n]),
+/// std::invalid_argument for a negative length.
+Tensor narrow(const Tensor& x, std::int64_t dim, std::int64_t start, std::int64_t length,
+              CallSite where = std::source_location::current());
+/// Python's x[start:end:step] along `dim`, a view: start defaults to 0, end to the extent,
+/// negative values count from the end, and both are clamped to [0, n] (so a slice past
+/// the end is short or empty, never an error). [.., n, ..] → [.., ⌈(end − start)/step⌉, ..].
+/// Backward: zeros of x's shape with grad at the positions. Throws std::invalid_argument
+/// for step ≤ 0.
+Tensor slice(const Tensor& x, std::int64_t dim, std::optional<std::int64_t> start,
+             std::optional<std::int64_t> end, std::int64_t step = 1,
+             CallSite where = std::source_location::current());
+/// x without its axes of extent 1, a view. Backward: reshape(grad, x.shape).
+Tensor squeeze(const Tensor& x, CallSite where = std::source_location::current());
+/// x without axis `dim` when its extent is 1; x's shape unchanged otherwise (as PyTorch).
+Tensor squeeze(const Tensor& x, std::int64_t dim, CallSite where = std::source_location::current());
+/// x with an axis of extent 1 inserted at `dim` ∈ [−(rank+1), rank], a view.
+Tensor unsqueeze(const Tensor& x, std::int64_t dim,
+                 CallSite where = std::source_location::current());
+/// Axes start_dim..end_dim merged into one: [2,3,4].flatten(1) → [2,12]; a 0-d tensor
+/// gives [1]. A view when the strides allow, else a copy (as reshape). Throws
+/// std::invalid_argument when start_dim comes after end_dim.
+Tensor flatten(const Tensor& x, std::int64_t start_dim = 0, std::int64_t end_dim = -1,
+               CallSite where = std::source_location::current());
+/// Axis `dim` split into `sizes` (one entry may be −1), always a view: [6,4].unflatten(0,
+/// {2,3}) → [2,3,4]. Throws std::invalid_argument when Π sizes ≠ x.shape[dim] or sizes is empty.
+Tensor unflatten(const Tensor& x, std::int64_t dim, const Shape& sizes,
+                 CallSite where = std::source_location::current());
+/// x itself when it is contiguous, else a contiguous copy of its values. Backward: grad.
+Tensor contiguous(const Tensor& x, CallSite where = std::source_location::current());
 
 // ---- type and copies ---------------------------------------------------------------
 

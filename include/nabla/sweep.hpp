@@ -24,7 +24,42 @@ struct SweepOptions {
   std::uint64_t seed = 0;
   /// Also check second derivatives (for ops whose entry asks for it).
   bool gradgrad = true;
+  /// Also feed every sample as non-contiguous views (see SweepLayout and check_layout).
+  /// Off by default until every built-in op reads views (sum, mean, softmax, log_softmax,
+  /// logsumexp, matmul/mm and cross_entropy do not yet); tests/ops/test_registry_sweep.cpp
+  /// runs the layouts for every op regardless.
+  bool layouts = false;
 };
+
+/// A non-contiguous layout holding a sample input's values, shape and dtype.
+enum class SweepLayout {
+  transposed,  ///< storage of the reversed-axes shape, viewed back with reversed strides (rank ≥ 2)
+  stepped,     ///< storage twice as long along the last axis, every second element (rank ≥ 1)
+  expanded,    ///< stride 0 along the sample's extent-1 axes, from a storage without them
+};
+
+/// Every layout, in the order the sweep feeds them.
+inline constexpr SweepLayout kSweepLayouts[] = {SweepLayout::transposed, SweepLayout::stepped,
+                                                SweepLayout::expanded};
+
+/// "transposed", "stepped" or "expanded".
+const char* layout_name(SweepLayout layout);
+
+/// The outcome of feeding one sample to an op in one layout.
+struct LayoutCheck {
+  bool applied = false;  ///< false when no input of the sample has the layout (a scalar, say)
+  bool passed = true;
+  std::string message;  ///< for a failure: what differed or threw
+};
+
+/// Feeds `sample`'s inputs to `op` as views in `layout` (an input the layout does not
+/// apply to stays as it is) and checks that (1) the forward values equal op applied to
+/// the contiguous sample, within 1e-12 relative (the same values, summed perhaps in
+/// another order), and (2) gradcheck passes through the views: the function checked maps
+/// the views' storages (float64, requiring grad) to op(views), so every gradient flows
+/// through the view ops and the op's rule applied to non-contiguous inputs.
+LayoutCheck check_layout(const OpInfo& op, const OpSample& sample, SweepLayout layout,
+                         const GradcheckOptions& options = {});
 
 /// One op's outcome over all its samples.
 struct OpSweepResult {
@@ -35,9 +70,11 @@ struct OpSweepResult {
   bool gradgrad_checked = false;    ///< whether gradgradcheck ran
   bool gradgrad_passed = true;      ///< its verdict (true when it did not run)
   bool bad_inputs_rejected = true;  ///< every bad sample threw
+  std::size_t layout_cases = 0;     ///< (sample, layout) pairs fed as views
   bool passed = true;               ///< gradcheck, gradgradcheck and bad inputs all fine
-  /// For a failure: which sample ("broadcast rhs [3,4]+[4]") and what failed, naming
-  /// the element (input, index, analytical and numerical values).
+  /// For a failure: which sample ("broadcast rhs [3,4]+[4]"), in which layout for a view
+  /// case ("matrix [3,4] as transposed"), and what failed, naming the element (input,
+  /// index, analytical and numerical values).
   std::vector<std::string> failures;
 };
 

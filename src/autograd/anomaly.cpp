@@ -5,11 +5,11 @@
 
 #include <cmath>
 #include <cstring>
-#include <type_traits>
 #include <string_view>
+#include <type_traits>
 
-#include "nabla/autograd.hpp"
 #include "core/tensor_impl.hpp"
+#include "nabla/autograd.hpp"
 
 namespace nabla {
 namespace detail {
@@ -32,7 +32,8 @@ namespace {
 // integer OR-reduction, which the compiler vectorizes (a floating-point one it may not).
 template <class T, class U>
 bool any_nonfinite(const T* p, std::int64_t n) {
-  constexpr U kExponent = static_cast<U>(std::is_same_v<T, float> ? 0x7f800000ull : 0x7ff0000000000000ull);
+  constexpr U kExponent =
+      static_cast<U>(std::is_same_v<T, float> ? 0x7f800000ull : 0x7ff0000000000000ull);
   U bad = 0;
   for (std::int64_t i = 0; i < n; ++i) {
     U bits;
@@ -47,7 +48,8 @@ std::int64_t first_nonfinite(const Tensor& t) {
   return dispatch(t.dtype(), [&](auto tag) -> std::int64_t {
     using T = decltype(tag);
     using U = std::conditional_t<std::is_same_v<T, float>, std::uint32_t, std::uint64_t>;
-    const T* p = data_ptr<T>(t);
+    const Tensor values = dense(t);
+    const T* p = data_ptr<T>(values);
     if (!any_nonfinite<T, U>(p, t.numel())) return -1;
     for (std::int64_t i = 0; i < t.numel(); ++i) {
       if (!std::isfinite(p[i])) return i;
@@ -72,8 +74,9 @@ std::string index_of(std::int64_t flat, const Shape& shape) {
 }
 
 double value_at(const Tensor& t, std::int64_t i) {
-  return dispatch(t.dtype(),
-                  [&](auto tag) { return static_cast<double>(data_ptr<decltype(tag)>(t)[i]); });
+  return dispatch(t.dtype(), [&](auto tag) {
+    return static_cast<double>(data_ptr<decltype(tag)>(dense(t))[i]);
+  });
 }
 
 }  // namespace

@@ -18,7 +18,8 @@ std::atomic<bool> record_grad_norms{false};
 double norm(const Tensor& t) {
   return dispatch(t.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    const T* p = data_ptr<T>(t);
+    const Tensor values = dense(t);
+    const T* p = data_ptr<T>(values);
     double s = 0.0;
     for (std::int64_t i = 0; i < t.numel(); ++i)
       s += static_cast<double>(p[i]) * static_cast<double>(p[i]);

@@ -7,7 +7,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
+#include <optional>
 #include <stdexcept>
+
+#include "nabla/ops.hpp"
 
 namespace nabla {
 namespace {
@@ -42,6 +46,79 @@ std::string json_escape(const std::string& s) {
 std::string json_number(double v) {
   if (std::isnan(v) || std::isinf(v)) return "null";
   return fmt::format("{:.6g}", v);
+}
+
+// A sample input rebuilt as a view in some layout: `base` is the storage (contiguous,
+// float64), `view` maps it (or gradcheck's perturbed copy of it) to a tensor holding the
+// input's values in its shape, through differentiable view ops.
+struct Relayout {
+  Tensor base;
+  std::function<Tensor(const Tensor&)> view;
+};
+
+std::optional<Relayout> relayout(const Tensor& x, SweepLayout layout) {
+  NoGradGuard no_grad;
+  switch (layout) {
+    case SweepLayout::transposed: {
+      if (x.dim() < 2) return std::nullopt;
+      std::vector<std::int64_t> reversed(static_cast<std::size_t>(x.dim()));
+      for (std::size_t i = 0; i < reversed.size(); ++i) {
+        reversed[i] = x.dim() - 1 - static_cast<std::int64_t>(i);
+      }
+      // reversing the axes is its own inverse
+      return Relayout{clone(permute(x, reversed)),
+                      [reversed](const Tensor& b) { return permute(b, reversed); }};
+    }
+    case SweepLayout::stepped: {
+      if (x.dim() < 1) return std::nullopt;
+      Shape s = x.shape();
+      s.back() *= 2;
+      // The skipped elements hold a value no sample has: an op that reads them shows.
+      Tensor base = full(s, 1000.5, x.dtype());
+      base.slice(-1, 0, std::nullopt, 2).copy_(x);
+      return Relayout{base, [](const Tensor& b) { return slice(b, -1, 0, std::nullopt, 2); }};
+    }
+    case SweepLayout::expanded: {
+      std::vector<std::int64_t> perm(static_cast<std::size_t>(x.dim()));
+      std::int64_t units = 0;
+      for (std::int64_t e : x.shape()) units += e == 1 ? 1 : 0;
+      if (units == 0) return std::nullopt;
+      // expand gives the new leading unit axes stride 0; permute moves each into place
+      std::int64_t next_unit = 0, next_other = units;
+      for (std::size_t i = 0; i < perm.size(); ++i) {
+        perm[i] = x.shape()[i] == 1 ? next_unit++ : next_other++;
+      }
+      return Relayout{clone(squeeze(x)), [perm, units](const Tensor& b) {
+                        Shape s(static_cast<std::size_t>(units), 1);
+                        s.insert(s.end(), b.shape().begin(), b.shape().end());
+                        return permute(expand(b, s), perm);
+                      }};
+    }
+  }
+  return std::nullopt;
+}
+
+// "" when a and b hold the same shape, dtype and values (within 1e-12 relative), else
+// what differs.
+std::string compare_values(const Tensor& got, const Tensor& want) {
+  if (got.shape() != want.shape() || got.dtype() != want.dtype()) {
+    return fmt::format("the result is {} {} but on the contiguous sample it is {} {}",
+                       dtype_name(got.dtype()), shape_str(got.shape()), dtype_name(want.dtype()),
+                       shape_str(want.shape()));
+  }
+  const std::vector<double> g = got.to_vector();
+  const std::vector<double> w = want.to_vector();
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    const bool both_nan = std::isnan(g[i]) && std::isnan(w[i]);
+    if (!both_nan && !(g[i] == w[i]) &&
+        !(std::fabs(g[i] - w[i]) <= 1e-12 * (1 + std::fabs(w[i])))) {
+      return fmt::format(
+          "forward value {} of {} is {} through the views but {} on the contiguous "
+          "sample",
+          i, g.size(), g[i], w[i]);
+    }
+  }
+  return "";
 }
 
 OpSweepResult sweep_op(const OpInfo& op, const SweepOptions& options) {
@@ -81,6 +158,16 @@ OpSweepResult sweep_op(const OpInfo& op, const SweepOptions& options) {
       r.passed = false;
       r.failures.push_back(fmt::format("{}: threw: {}", s.label, e.what()));
     }
+    if (!options.layouts) continue;
+    for (SweepLayout layout : kSweepLayouts) {
+      const LayoutCheck c = check_layout(op, s, layout, options.check);
+      if (!c.applied) continue;
+      ++r.layout_cases;
+      if (!c.passed) {
+        r.passed = false;
+        r.failures.push_back(fmt::format("{} as {}: {}", s.label, layout_name(layout), c.message));
+      }
+    }
   }
   if (op.bad_samples) {
     Generator bad_gen(options.seed);
@@ -99,6 +186,66 @@ OpSweepResult sweep_op(const OpInfo& op, const SweepOptions& options) {
 }
 
 }  // namespace
+
+const char* layout_name(SweepLayout layout) {
+  switch (layout) {
+    case SweepLayout::transposed:
+      return "transposed";
+    case SweepLayout::stepped:
+      return "stepped";
+    case SweepLayout::expanded:
+      return "expanded";
+  }
+  return "?";
+}
+
+LayoutCheck check_layout(const OpInfo& op, const OpSample& sample, SweepLayout layout,
+                         const GradcheckOptions& options) {
+  LayoutCheck c;
+  std::vector<Tensor> bases;
+  std::vector<std::function<Tensor(const Tensor&)>> views;
+  try {
+    for (const Tensor& x : sample.inputs) {
+      std::optional<Relayout> r = relayout(x.detach(), layout);
+      c.applied = c.applied || r.has_value();
+      if (r) {
+        bases.push_back(r->base);
+        views.push_back(r->view);
+      } else {
+        NoGradGuard no_grad;
+        bases.push_back(clone(x));
+        views.push_back(nullptr);
+      }
+    }
+    if (!c.applied) return c;
+    const Function fn = [&op, &views](const std::vector<Tensor>& in) {
+      std::vector<Tensor> viewed;
+      for (std::size_t i = 0; i < in.size(); ++i)
+        viewed.push_back(views[i] ? views[i](in[i]) : in[i]);
+      return op.fn(viewed);
+    };
+    {
+      NoGradGuard no_grad;
+      std::vector<Tensor> plain;
+      for (const Tensor& x : sample.inputs) plain.push_back(x.detach());
+      c.message = compare_values(fn(bases), op.fn(plain));
+    }
+    if (!c.message.empty()) {
+      c.passed = false;
+      return c;
+    }
+    for (Tensor& b : bases) b.requires_grad_();
+    const GradcheckResult g = gradcheck(fn, bases, options);
+    if (!g.passed) {
+      c.passed = false;
+      c.message = fmt::format("gradcheck through the views: {}", g.message);
+    }
+  } catch (const std::exception& e) {
+    c.passed = false;
+    c.message = fmt::format("threw: {}", e.what());
+  }
+  return c;
+}
 
 SweepReport sweep(const OpRegistry& registry, const SweepOptions& options) {
   std::vector<const OpInfo*> chosen;

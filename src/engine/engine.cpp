@@ -293,7 +293,7 @@ void Engine::deliver_leaf(const std::shared_ptr<AutogradMeta>& meta, const Tenso
   }
   // Without create_graph, .grad never carries history, and it is dense (an optimizer, or
   // the user, reads it as the parameter's layout): a rule may return a view.
-  const Tensor stored = create_ ? g : dense(g.requires_grad() ? g.detach() : g);
+  const Tensor stored = create_ ? g.contiguous() : dense(g.requires_grad() ? g.detach() : g);
   meta->grad = accumulate(std::move(meta->grad), stored, create_);
 }
 
@@ -310,7 +310,7 @@ void Engine::run_node(Slot& slot) {
     }
   }
   if (auto kept = node->retained_.lock()) {
-    kept->grad = accumulate(std::move(kept->grad), g, create_);
+    kept->grad = accumulate(std::move(kept->grad), create_ ? g.contiguous() : dense(g), create_);
     if (!create_ && kept->grad.requires_grad()) kept->grad = kept->grad.detach();
   }
   if (record_grad_norms.load(std::memory_order_relaxed)) node->grad_norm_ = norm(g);

@@ -160,9 +160,6 @@ std::vector<std::size_t> reduction_axes(const char* op, const Tensor& x,
 /// The shape after reducing `axes` of `shape`, keeping them as 1 or dropping them.
 Shape reduced_shape(const Shape& shape, const std::vector<std::size_t>& axes, bool keepdim);
 
-/// result[i...] = x[perm[i]...]: a copy with reordered axes.
-Tensor permute_kernel(const Tensor& x, const std::vector<std::size_t>& perm);
-
 /// C = op(A)·op(B) through OpenBLAS gemm, row-major. Shapes are checked by the caller.
 void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k,
           const Tensor& a, const Tensor& b, Tensor& c);

@@ -126,3 +126,14 @@ TEST(BroadcastTo, NanAndInfinityAreRepeated) {
 }
 
 }  // namespace
+
+namespace {
+TEST(BroadcastTo, IsAStrideZeroView) {
+  const Tensor x = nabla::tensor({{1.0}, {2.0}, {3.0}}, nabla::f64);  // [3,1]
+  const Tensor y = nabla::broadcast_to(x, {2, 3, 4});
+  EXPECT_TRUE(y.is_same_storage(x));
+  EXPECT_EQ(y.strides(), (nabla::Shape{0, 1, 0}));
+  EXPECT_FALSE(y.is_contiguous());
+  EXPECT_TRUE(x.broadcast_to({3, 4}).is_same_storage(x));
+}
+}  // namespace

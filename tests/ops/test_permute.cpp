@@ -129,3 +129,18 @@ TEST(Permute, NanAndInfinityAreKept) {
 }
 
 }  // namespace
+
+namespace {
+using nabla_test::expect_tensor;
+
+TEST(Permute, IsAViewWithPermutedStrides) {
+  const Tensor x = nabla::arange(24, nabla::f64).reshape({2, 3, 4});
+  const Tensor y = nabla::permute(x, {2, 0, 1});
+  EXPECT_TRUE(y.is_same_storage(x));
+  EXPECT_EQ(y.shape(), (nabla::Shape{4, 2, 3}));
+  EXPECT_EQ(y.strides(), (nabla::Shape{1, 12, 4}));
+  EXPECT_FALSE(y.is_contiguous());
+  // permuting back gives x's layout again
+  EXPECT_TRUE(nabla::permute(y, {1, 2, 0}).is_contiguous());
+}
+}  // namespace

@@ -130,3 +130,28 @@ TEST(Reshape, NanAndInfinityAreKept) {
 }
 
 }  // namespace
+
+namespace {
+using namespace nabla_test;
+
+TEST(Reshape, ViewWhenTheStridesAllowElseACopy) {
+  const Tensor x = nabla::arange(12, nabla::f64).reshape({3, 4});
+  // a stepped slice of rows can still be split along its columns: a view
+  const Tensor rows = x.slice(0, 0, std::nullopt, 2);  // rows 0 and 2
+  const Tensor split = rows.reshape({2, 2, 2});
+  EXPECT_TRUE(split.is_same_storage(x));
+  expect_tensor(split, {2, 2, 2}, {0, 1, 2, 3, 8, 9, 10, 11}, nabla::f64);
+  // the transpose cannot be flattened without a copy: reshape copies, in row-major order
+  const Tensor flat = x.t().reshape({-1});
+  EXPECT_FALSE(flat.is_same_storage(x));
+  expect_tensor(flat, {12}, {0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11}, nabla::f64);
+}
+
+TEST(Reshape, CopyOfAViewIsDifferentiable) {
+  const nabla::Function fn = [](const std::vector<Tensor>& in) {
+    return in[0].t().reshape({2, 6}) * 2.0;
+  };
+  expect_gradients_match(fn, {normal({3, 4}, 5)});
+  expect_nonzero_gradient(fn, {normal({3, 4}, 5)});
+}
+}  // namespace

@@ -26,12 +26,58 @@ TEST(Transpose, RowBecomesColumnAndTwiceIsIdentity) {
   expect_tensor(nabla::transpose(nabla::transpose(x)), {3, 2}, {1, 2, 3, 4, 5, 6}, nabla::f64);
 }
 
-TEST(Transpose, IsACopy) {
+TEST(Transpose, IsAViewOfTheSameStorage) {
   Tensor x = nabla::tensor({{1.0, 2.0}, {3.0, 4.0}}, nabla::f64);
   const Tensor t = nabla::transpose(x);
+  EXPECT_TRUE(t.is_same_storage(x));
+  EXPECT_FALSE(t.is_contiguous());
+  EXPECT_EQ(t.strides(), (Shape{1, 2}));
   x.mutable_data<double>()[1] = 20.0;
-  // t keeps x's old values: [[1,3],[2,4]]
-  expect_tensor(t, {2, 2}, {1, 3, 2, 4}, nabla::f64);
+  // the write shows through the view: [[1,3],[20,4]]
+  expect_tensor(t, {2, 2}, {1, 3, 20, 4}, nabla::f64);
+}
+
+TEST(Transpose, AnyTwoAxesForwardByHand) {
+  const Tensor x = nabla::arange(24, nabla::f64).reshape({2, 3, 4});
+  const Tensor y = x.transpose(0, -1);  // [4,3,2], y[k,j,i] = x[i,j,k] = 12i + 4j + k
+  ASSERT_EQ(y.shape(), (Shape{4, 3, 2}));
+  EXPECT_TRUE(y.is_same_storage(x));
+  const auto v = y.to_vector();
+  for (int k = 0; k < 4; ++k)
+    for (int j = 0; j < 3; ++j)
+      for (int i = 0; i < 2; ++i) EXPECT_EQ(v[(k * 3 + j) * 2 + i], 12 * i + 4 * j + k);
+  expect_tensor(x.transpose(1, 1), {2, 3, 4}, x.to_vector(), nabla::f64);
+}
+
+TEST(Transpose, TOfVectorAndScalarIsTheSameTensor) {
+  const Tensor v = nabla::ones({4});
+  EXPECT_TRUE(v.t().is_same(v));
+  const Tensor s = nabla::scalar_tensor(2.0);
+  EXPECT_TRUE(s.t().is_same(s));
+  EXPECT_THROW(nabla::ones({2, 3, 4}).t(), std::invalid_argument);
+  EXPECT_THAT(message_of([] {
+                nabla::ones({2, 3, 4}).t();
+              }),
+              AllOf(HasSubstr("nabla::t"), HasSubstr("[2, 3, 4]")));
+}
+
+TEST(Transpose, AnyTwoAxesGradients) {
+  for (const Shape& s : {Shape{2, 3, 4}, Shape{3, 4}, Shape{1, 3, 1, 2}}) {
+    SCOPED_TRACE(nabla::shape_str(s));
+    const nabla::Function fn = [](const std::vector<Tensor>& in) {
+      return nabla::transpose(in[0], 0, -1) * 1.5;
+    };
+    expect_gradients_match(fn, {normal(s, 3)});
+    expect_nonzero_gradient(fn, {normal(s, 3)});
+  }
+}
+
+TEST(Transpose, BadAxesThrowNamingTheOp) {
+  EXPECT_THROW(nabla::ones({2, 3}).transpose(0, 2), std::out_of_range);
+  EXPECT_THAT(message_of([] {
+                nabla::ones({2, 3}).transpose(0, 2);
+              }),
+              HasSubstr("nabla::transpose"));
 }
 
 TEST(Transpose, GradientIsTheTransposedOutputGradient) {
@@ -68,7 +114,6 @@ TEST(Transpose, RejectsOtherRanks) {
   EXPECT_THROW(nabla::transpose(r3), std::invalid_argument);
   EXPECT_THAT(message_of([&] { nabla::transpose(r3); }),
               AllOf(HasSubstr("nabla::transpose"), HasSubstr("[2, 3, 4]")));
-  EXPECT_THROW(nabla::scalar_tensor(1.0).t(), std::invalid_argument);
 }
 
 TEST(Transpose, RejectsUndefinedInput) {
