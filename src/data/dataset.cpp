@@ -58,10 +58,25 @@ Tensor gather_rows(const Tensor& t, const std::int64_t* idx, std::int64_t n) {
     T* dst = out.mutable_data<T>();
     for (std::int64_t i = 0; i < n; ++i) std::copy_n(src + idx[i] * row, row, dst + i * row);
   };
-  if (t.dtype() == f32) {
-    copy(float{});
-  } else {
-    copy(double{});
+  switch (t.dtype()) {
+    case Dtype::f32:
+      copy(float{});
+      break;
+    case Dtype::f64:
+      copy(double{});
+      break;
+    case Dtype::i64:
+      copy(std::int64_t{});
+      break;
+    case Dtype::i32:
+      copy(std::int32_t{});
+      break;
+    case Dtype::u8:
+      copy(std::uint8_t{});
+      break;
+    case Dtype::bool_:
+      copy(bool{});
+      break;
   }
   return out;
 }
@@ -173,11 +188,14 @@ Tensor scale_to_unit(const Tensor& x, double lo, double hi) {
     throw std::invalid_argument(
         fmt::format("nabla::data::scale_to_unit: the range [{}, {}] is empty", lo, hi));
   }
-  return (x - lo) * (1.0 / (hi - lo));
+  // Integer input (uint8 pixels) is converted to float32 first: x - lo must not wrap.
+  const Tensor xf = is_floating_point(x.dtype()) ? x : x.to(f32);
+  return (xf - lo) * (1.0 / (hi - lo));
 }
 
-Tensor standardize(const Tensor& x) {
+Tensor standardize(const Tensor& x_in) {
   NoGradGuard no_grad;
+  const Tensor x = is_floating_point(x_in.dtype()) ? x_in : x_in.to(f32);
   Tensor mu = mean(x, {0}, true);
   Tensor sd = sqrt(mean(pow(x - mu, 2.0), {0}, true));
   // A constant column has std 0: leave it centered rather than dividing by zero.

@@ -97,38 +97,62 @@ void read_exact(GzFile& g, const std::string& path, void* buf, std::size_t n, co
                                        found - expected, declared));
 }
 
-// n big-endian values of IDX element type `type` from `raw` as floats.
-void decode_idx(int type, const unsigned char* raw, std::size_t n, float* values) {
-  if (type == 0x08) {  // unsigned bytes, as every MNIST-like file: a plain widening loop
-    for (std::size_t i = 0; i < n; ++i) values[i] = static_cast<float>(raw[i]);
-    return;
+// The dtype read_idx gives each IDX element type: the file's own where nabla has it;
+// signed bytes (0x09) and 16-bit integers (0x0B) widen to int32 (nabla has neither int8
+// nor int16), exactly.
+Dtype idx_dtype(int type) {
+  switch (type) {
+    case 0x08:
+      return u8;
+    case 0x0D:
+      return f32;
+    case 0x0E:
+      return f64;
+    default:
+      return i32;  // 0x09, 0x0B, 0x0C
   }
-  const std::size_t elem = type == 0x09 ? 1 : type == 0x0B ? 2 : type == 0x0E ? 8 : 4;
-  for (std::size_t i = 0; i < n; ++i) {
-    const unsigned char* p = raw + i * elem;
-    std::uint64_t bits = 0;
-    for (std::size_t k = 0; k < elem; ++k) bits = (bits << 8) | p[k];  // big-endian
-    switch (type) {
-      case 0x09:
-        values[i] = static_cast<float>(static_cast<std::int8_t>(p[0]));
-        break;
-      case 0x0B:
-        values[i] = static_cast<float>(static_cast<std::int16_t>(bits));
-        break;
-      case 0x0C:
-        values[i] = static_cast<float>(static_cast<std::int32_t>(bits));
-        break;
-      case 0x0D: {
-        const auto b32 = static_cast<std::uint32_t>(bits);
-        float f;
-        std::memcpy(&f, &b32, 4);
-        values[i] = f;
-        break;
+}
+
+// The big-endian value of `elem` bytes at p.
+std::uint64_t big_endian(const unsigned char* p, std::size_t elem) {
+  std::uint64_t bits = 0;
+  for (std::size_t k = 0; k < elem; ++k) bits = (bits << 8) | p[k];
+  return bits;
+}
+
+// n big-endian values of IDX element type `type` from `raw`, into `out` from element
+// `first` (out's dtype is idx_dtype(type)).
+void decode_idx(int type, const unsigned char* raw, std::size_t n, Tensor& out, std::size_t first) {
+  switch (type) {
+    case 0x08:  // unsigned bytes, as every MNIST-like file: a plain copy
+      std::memcpy(out.mutable_data<std::uint8_t>() + first, raw, n);
+      return;
+    case 0x0D: {
+      float* v = out.mutable_data<float>() + first;
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto b32 = static_cast<std::uint32_t>(big_endian(raw + 4 * i, 4));
+        std::memcpy(&v[i], &b32, 4);
       }
-      default: {
-        double d;
-        std::memcpy(&d, &bits, 8);
-        values[i] = static_cast<float>(d);
+      return;
+    }
+    case 0x0E: {
+      double* v = out.mutable_data<double>() + first;
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint64_t b64 = big_endian(raw + 8 * i, 8);
+        std::memcpy(&v[i], &b64, 8);
+      }
+      return;
+    }
+    default: {
+      std::int32_t* v = out.mutable_data<std::int32_t>() + first;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (type == 0x09) {
+          v[i] = static_cast<std::int8_t>(raw[i]);
+        } else if (type == 0x0B) {
+          v[i] = static_cast<std::int16_t>(big_endian(raw + 2 * i, 2));
+        } else {
+          v[i] = static_cast<std::int32_t>(static_cast<std::uint32_t>(big_endian(raw + 4 * i, 4)));
+        }
       }
     }
   }
@@ -256,8 +280,7 @@ Tensor read_idx(const std::string& path) {
   }
 
   // Decoded straight into the result's storage, a chunk at a time: no copy of all the values.
-  Tensor out = empty(shape, f32);
-  float* values = numel > 0 ? out.mutable_data<float>() : nullptr;
+  Tensor out = empty(shape, idx_dtype(type));
   const auto n = static_cast<std::size_t>(numel);
   std::vector<unsigned char> raw(
       std::min<std::size_t>(static_cast<std::size_t>(payload), kIdxChunk));
@@ -269,7 +292,7 @@ Tensor read_idx(const std::string& path) {
       idx_size_mismatch(path, shape, elem, header_bytes, payload, done * elem + got,
                         " (the data ends early)");
     }
-    decode_idx(type, raw.data(), count, values + done);
+    decode_idx(type, raw.data(), count, out, done);
     done += count;
   }
   // Anything after the data is an error; reading on also makes zlib check the gzip CRC.
