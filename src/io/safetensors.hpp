@@ -21,6 +21,25 @@ inline constexpr const char* kMetadataKey = "__metadata__";
   for (std::size_t i = 0; i < count; ++i) std::reverse(bytes + i * size, bytes + (i + 1) * size);
 }
 
+/// The format's name of a dtype: F32, F64, I64, I32, U8, BOOL.
+constexpr const char* safetensors_dtype(Dtype d) {
+  switch (d) {
+    case Dtype::f32:
+      return "F32";
+    case Dtype::f64:
+      return "F64";
+    case Dtype::i64:
+      return "I64";
+    case Dtype::i32:
+      return "I32";
+    case Dtype::u8:
+      return "U8";
+    case Dtype::bool_:
+      return "BOOL";
+  }
+  return "F32";
+}
+
 /// The text of an errno value.
 inline std::string os_error(int err) {
   return std::strerror(err);

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/fd.hpp"
+#include "core/tensor_impl.hpp"
 
 namespace nabla {
 namespace {
@@ -242,13 +243,17 @@ class Reader {
       fail(fmt::format("tensor '{}': \"dtype\" must be a string, found {}", name, brief(dtype)));
     }
     const std::string& code = dtype.get_ref<const std::string&>();
-    if (code == "F32") {
-      e.dtype = f32;
-    } else if (code == "F64") {
-      e.dtype = f64;
+    bool known = false;
+    for (const Dtype d : {f32, f64, i64, i32, u8, bool_}) {
+      if (code == detail::safetensors_dtype(d)) {
+        e.dtype = d;
+        known = true;
+      }
+    }
+    if (known) {
     } else {
-      fail(fmt::format("tensor '{}' has dtype {}; nabla reads F32 and F64 only", name,
-                       brief(dtype)));
+      fail(fmt::format("tensor '{}' has dtype {}; nabla reads F32, F64, I64, I32, U8 and BOOL",
+                       name, brief(dtype)));
     }
 
     const InJson& shape = field("shape");
@@ -370,11 +375,16 @@ SafetensorsFile read_safetensors(const char* fn, const std::string& path) {
     const auto n = static_cast<std::size_t>(t.numel());
     if (n > 0) {
       const std::size_t size = dtype_size(e.dtype);
-      void* data = e.dtype == f32 ? static_cast<void*>(t.mutable_data<float>())
-                                  : static_cast<void*>(t.mutable_data<double>());
+      void* data = detail::dispatch(
+          e.dtype, [&](auto tag) -> void* { return detail::data_ptr<decltype(tag)>(t); });
       reader.read_exact(data, n * size, fmt::format("the data of tensor '{}'", e.name));
       if constexpr (std::endian::native == std::endian::big) {
         swap_each(static_cast<unsigned char*>(data), n, size);
+      }
+      if (e.dtype == bool_) {
+        // A BOOL byte other than 0 or 1 is not a C++ bool: nonzero is true, as numpy reads it.
+        auto* b = static_cast<unsigned char*>(data);
+        for (std::size_t i = 0; i < n; ++i) b[i] = b[i] != 0 ? 1 : 0;
       }
     }
     out.tensors.emplace_back(e.name, std::move(t));

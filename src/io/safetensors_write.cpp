@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/fd.hpp"
+#include "core/tensor_impl.hpp"
 
 namespace nabla {
 namespace {
@@ -47,10 +48,6 @@ bool valid_utf8(const std::string& s) {
   }
 }
 
-std::string dtype_code(Dtype d) {
-  return d == f32 ? "F32" : "F64";
-}
-
 // The header, padded with spaces to a multiple of 8 bytes so the data starts aligned.
 std::string make_header(const nn::NamedTensors& tensors, const Metadata& metadata) {
   Json header = Json::object();
@@ -62,7 +59,7 @@ std::string make_header(const nn::NamedTensors& tensors, const Metadata& metadat
   std::uint64_t offset = 0;
   for (const auto& [name, t] : tensors) {
     const std::uint64_t bytes = static_cast<std::uint64_t>(t.numel()) * dtype_size(t.dtype());
-    header[name] = Json{{"dtype", dtype_code(t.dtype())},
+    header[name] = Json{{"dtype", detail::safetensors_dtype(t.dtype())},
                         {"shape", t.shape()},
                         {"data_offsets", Json::array({offset, offset + bytes})}};
     offset += bytes;
@@ -113,8 +110,10 @@ int write_tensor(int fd, const Tensor& t) {
   const std::size_t n = static_cast<std::size_t>(t.numel());
   if (n == 0) return 0;
   const std::size_t size = dtype_size(t.dtype());
-  const void* data =
-      t.dtype() == f32 ? static_cast<const void*>(t.data<float>()) : t.data<double>();
+  // A view is written as its values in row-major order (dense() copies it).
+  const Tensor values = detail::dense(t);
+  const void* data = detail::dispatch(
+      t.dtype(), [&](auto tag) -> const void* { return detail::data_ptr<decltype(tag)>(values); });
   if constexpr (std::endian::native == std::endian::little) {
     return write_all(fd, data, n * size);
   } else {
