@@ -95,7 +95,7 @@ std::string data_file(const std::string& dir, const std::string& name) {
 
 // Flattened pictures [N, 784] with pixels in [0, 1]; only the first `limit` unless it is 0.
 Tensor load_images(const std::string& path, std::int64_t limit = 0) {
-  Tensor images = nabla::data::read_idx(path);  // [N, 28, 28], values 0..255
+  Tensor images = nabla::data::read_idx(path).to(nabla::f32);  // [N, 28, 28], values 0..255
   if (limit > 0) images = nabla::data::TensorDataset(images, images).head(limit).inputs();
   return nabla::data::scale_to_unit(images, 0, 255).reshape({images.size(0), kPixels});
 }
@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
     const Tensor train_images = load_images(train_path, opt.limit);
     const Tensor test_images = load_images(test_path);
     // The labels are not used for training, only to pick one test picture per class.
-    const Tensor test_labels = nabla::data::read_idx(test_labels_path);
+    const Tensor test_labels = nabla::data::read_idx(test_labels_path).to(nabla::i64);
     const nabla::data::TensorDataset train(train_images, train_images);  // its own target
     fmt::print("{} training and {} test images\n", train.size(), test_images.size(0));
 

@@ -82,16 +82,18 @@ Options parse_options(int argc, char** argv) {
   return o;
 }
 
-// Images [N, 28, 28] scaled to [0, 1] and labels [N] (class indices as floats, the form
-// cross_entropy takes), from the files `<dir>/<split>-{images-idx3,labels-idx1}-ubyte.gz`;
-// only the first `limit` samples unless `limit` is 0.
+// Images [N, 28, 28] scaled to [0, 1] (float32) and labels [N] (int64 class indices, the
+// form cross_entropy takes; the files hold bytes), from the files
+// `<dir>/<split>-{images-idx3,labels-idx1}-ubyte.gz`; only the first `limit` samples unless `limit`
+// is 0.
 nabla::data::TensorDataset load_split(const std::string& dir, const std::string& split,
                                       std::int64_t limit = 0) {
   nabla::data::TensorDataset raw(
       nabla::data::read_idx(dir + "/" + split + "-images-idx3-ubyte.gz"),  // pixels 0..255
       nabla::data::read_idx(dir + "/" + split + "-labels-idx1-ubyte.gz"));
   if (limit > 0) raw = raw.head(limit);
-  return {nabla::data::scale_to_unit(raw.inputs(), 0, 255), raw.targets()};
+  return {nabla::data::scale_to_unit(raw.inputs().to(nabla::f32), 0, 255),
+          raw.targets().to(nabla::i64)};
 }
 
 // Says which data file is missing and how to get it; true when all four are there.
@@ -114,8 +116,8 @@ bool data_present(const std::string& dir) {
 // How many rows of `logits` [N, C] have their largest value at the row's label.
 std::int64_t count_correct(const Tensor& logits, const Tensor& labels) {
   const Tensor predicted = nabla::argmax(logits, 1);
-  const float* p = predicted.data<float>();
-  const float* y = labels.data<float>();
+  const std::int64_t* p = predicted.data<std::int64_t>();  // argmax gives int64, as the labels
+  const std::int64_t* y = labels.data<std::int64_t>();
   std::int64_t correct = 0;
   for (std::int64_t i = 0; i < labels.numel(); ++i) correct += p[i] == y[i] ? 1 : 0;
   return correct;
@@ -140,8 +142,8 @@ Evaluation evaluate(nn::Module& model, const nabla::data::TensorDataset& set) {
     const Tensor logits = model(batch.inputs);
     loss_sum += nabla::cross_entropy(logits, batch.targets, nabla::Reduction::sum).item<double>();
     const Tensor predicted = nabla::argmax(logits, 1);
-    const float* p = predicted.data<float>();
-    const float* y = batch.targets.data<float>();
+    const std::int64_t* p = predicted.data<std::int64_t>();
+    const std::int64_t* y = batch.targets.data<std::int64_t>();
     for (std::int64_t i = 0; i < batch.targets.numel(); ++i) {
       ++result.confusion[static_cast<std::size_t>(y[i])][static_cast<std::size_t>(p[i])];
       correct += p[i] == y[i] ? 1 : 0;

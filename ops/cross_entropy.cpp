@@ -7,8 +7,11 @@
 //             (k = N for mean, else 1; grad_out 0-d, or [N] taken as [N,1] for none);
 //             targets get no gradient (class indices)
 //   saves   : logits and the onehot matrix (a constant without history)
-//   shapes  : logits [N,C], targets [N] holding integers in [0, C) as floating-point values
-//             → std::invalid_argument otherwise, naming the label value, its position and C
+//   shapes  : logits [N,C] (floating), targets [N] holding class indices in [0, C): int64 or
+//             int32 (as PyTorch), or whole numbers in a floating tensor (as before integer
+//             dtypes) → std::invalid_argument otherwise, naming the label value, its
+//             position and C, or the targets' dtype (uint8, bool). Either may be a view
+//             (read through dense; the node links to and saves the originals)
 
 #include <cmath>
 
@@ -16,6 +19,54 @@
 
 namespace nabla {
 namespace {
+// The targets as class indices in [0, c): from an int64 or int32 tensor, or from whole
+// numbers in a floating tensor (as before integer dtypes). Any strides. Throws
+// std::invalid_argument naming the first bad value, its position and c, or the dtype
+// when it is neither integer nor floating (uint8 and bool, as PyTorch's Long targets).
+std::vector<std::int64_t> class_indices(const Tensor& targets, std::int64_t c,
+                                        const Shape& logits_shape) {
+  std::vector<std::int64_t> out(static_cast<std::size_t>(targets.numel()));
+  const Tensor t = detail::dense(targets);
+  const auto bad = [&](auto value, std::size_t i) {
+    return std::invalid_argument(
+        fmt::format("nabla::cross_entropy: target {} at position {} is not a class index in "
+                    "[0, {}) ({} classes; logits {})",
+                    value, i, c, c, shape_str(logits_shape)));
+  };
+  switch (targets.dtype()) {
+    case Dtype::i64:
+    case Dtype::i32:
+      detail::dispatch(targets.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        const T* p = detail::data_ptr<T>(t);
+        for (std::size_t i = 0; i < out.size(); ++i) {
+          const auto v = static_cast<std::int64_t>(p[i]);
+          if (v < 0 || v >= c) throw bad(v, i);
+          out[i] = v;
+        }
+      });
+      break;
+    case Dtype::f32:
+    case Dtype::f64: {
+      const std::vector<double> v = t.to_vector();
+      for (std::size_t i = 0; i < out.size(); ++i) {
+        if (!(v[i] >= 0.0 && v[i] < static_cast<double>(c) && v[i] == std::floor(v[i]))) {
+          throw bad(v[i], i);
+        }
+        out[i] = static_cast<std::int64_t>(v[i]);
+      }
+      break;
+    }
+    case Dtype::u8:
+    case Dtype::bool_:
+      throw std::invalid_argument(
+          fmt::format("nabla::cross_entropy: targets are {} {}; class indices must be int64 or "
+                      "int32 (convert with .to(nabla::i64))",
+                      dtype_name(targets.dtype()), shape_str(targets.shape())));
+  }
+  return out;
+}
+
 struct CrossEntropyNode final : Node {
   CrossEntropyNode(Reduction reduction, std::int64_t n)
       : Node("cross_entropy"), reduction_(reduction), n_(n) {}
@@ -49,20 +100,13 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets, Reduction redu
   }
   const std::int64_t n = logits.size(0);
   const std::int64_t c = logits.size(1);
-  const std::vector<double> labels = targets.to_vector();
-  for (std::size_t i = 0; i < labels.size(); ++i) {
-    const double t = labels[i];
-    if (!(t >= 0.0 && t < static_cast<double>(c) && t == std::floor(t))) {
-      throw std::invalid_argument(
-          fmt::format("nabla::cross_entropy: target {} at position {} is not a class index in "
-                      "[0, {}) ({} classes; logits {})",
-                      t, i, c, c, shape_str(logits.shape())));
-    }
-  }
+  detail::check_floating("cross_entropy", logits, "logits");
+  const std::vector<std::int64_t> labels = class_indices(targets, c, logits.shape());
   Tensor result;
   detail::dispatch_floating("cross_entropy", logits.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    const T* p = detail::data_ptr<T>(logits);
+    const Tensor dense_logits = detail::dense(logits);
+    const T* p = detail::data_ptr<T>(dense_logits);
     std::vector<double> rows(static_cast<std::size_t>(n));
     for (std::int64_t r = 0; r < n; ++r) {
       const T* row = p + r * c;
@@ -71,7 +115,7 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets, Reduction redu
       if (std::isinf(m)) m = 0.0;  // an infinite logit: no shift, IEEE decides
       double z = 0.0;
       for (std::int64_t k = 0; k < c; ++k) z += std::exp(static_cast<double>(row[k]) - m);
-      const auto t = static_cast<std::int64_t>(labels[static_cast<std::size_t>(r)]);
+      const std::int64_t t = labels[static_cast<std::size_t>(r)];
       rows[static_cast<std::size_t>(r)] = m + std::log(z) - static_cast<double>(row[t]);
     }
     if (reduction == Reduction::none) {
@@ -92,7 +136,7 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets, Reduction redu
       T* o = detail::data_ptr<T>(onehot);
       std::fill(o, o + n * c, T(0));
       for (std::int64_t r = 0; r < n; ++r) {
-        o[r * c + static_cast<std::int64_t>(labels[static_cast<std::size_t>(r)])] = T(1);
+        o[r * c + labels[static_cast<std::size_t>(r)]] = T(1);
       }
     });
     node->save(logits);
@@ -103,8 +147,8 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets, Reduction redu
 
 namespace detail {
 namespace {
-// Fixed targets r mod C for the N rows of `logits`: they do not require grad, so the
-// registry entry takes the logits alone (arity 1).
+// Fixed int64 targets (2r + 1) mod C for the N rows of `logits`: they do not require
+// grad, so the registry entry takes the logits alone (arity 1).
 Tensor fixed_targets(const Tensor& logits) {
   const std::int64_t n = logits.dim() >= 1 ? logits.size(0) : 1;
   const std::int64_t c = logits.dim() == 2 ? logits.size(1) : 1;
@@ -112,7 +156,7 @@ Tensor fixed_targets(const Tensor& logits) {
   // No classes (logits [N,0]): any target is out of range, and cross_entropy says so.
   for (std::int64_t r = 0; r < n; ++r)
     t[static_cast<std::size_t>(r)] = c > 0 ? static_cast<double>((r * 2 + 1) % c) : 0.0;
-  return tensor(t, {n}, logits.dtype());
+  return tensor(t, {n}, Dtype::i64);
 }
 
 std::vector<OpSample> ce_samples(Generator& g, Dtype d) {

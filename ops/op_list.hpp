@@ -9,17 +9,58 @@
 
 namespace nabla::detail {
 
-#define NABLA_BUILTIN_OPS(X)                                                                       \
-  X(add)                                                                                           \
-  X(sub)                                                                                           \
-  X(mul)                                                                                           \
-  X(div) X(neg) X(exp) X(log) X(pow) X(sqrt) X(sigmoid) X(sigmoid_backward) X(tanh)                \
-      X(tanh_backward) X(relu) X(relu_backward) X(matmul) X(sum) X(mean) X(reshape) X(transpose)   \
-          X(permute) X(broadcast_to) X(sum_to) X(cast) X(clone) X(squared_loss) X(mse_loss) X(abs) \
-              X(clamp) X(logsumexp) X(softmax) X(log_softmax) X(max)                               \
-                  X(binary_cross_entropy_with_logits) X(cross_entropy) X(mse_loss_reduction)       \
-                      X(expand) X(select) X(narrow) X(slice) X(slice_backward) X(squeeze)          \
-                          X(unsqueeze) X(flatten) X(unflatten) X(view) X(contiguous)
+// clang-format off
+#define NABLA_BUILTIN_OPS(X) \
+  X(add) \
+  X(sub) \
+  X(mul) \
+  X(div) \
+  X(neg) \
+  X(exp) \
+  X(log) \
+  X(pow) \
+  X(sqrt) \
+  X(sigmoid) \
+  X(sigmoid_backward) \
+  X(tanh) \
+  X(tanh_backward) \
+  X(relu) \
+  X(relu_backward) \
+  X(matmul) \
+  X(sum) \
+  X(mean) \
+  X(reshape) \
+  X(transpose) \
+  X(permute) \
+  X(broadcast_to) \
+  X(sum_to) \
+  X(cast) \
+  X(clone) \
+  X(squared_loss) \
+  X(mse_loss) \
+  X(abs) \
+  X(clamp) \
+  X(logsumexp) \
+  X(softmax) \
+  X(log_softmax) \
+  X(max) \
+  X(binary_cross_entropy_with_logits) \
+  X(cross_entropy) \
+  X(mse_loss_reduction) \
+  X(expand) \
+  X(select) \
+  X(narrow) \
+  X(slice) \
+  X(slice_backward) \
+  X(squeeze) \
+  X(unsqueeze) \
+  X(flatten) \
+  X(unflatten) \
+  X(view) \
+  X(contiguous) \
+  X(where) \
+  X(masked_fill)
+// clang-format on
 
 #define NABLA_DECLARE_REGISTER(name) void register_##name(OpRegistry& r);
 NABLA_BUILTIN_OPS(NABLA_DECLARE_REGISTER)

@@ -76,27 +76,33 @@ TEST(Idx, ReadsPlainAndGzippedFiles) {
   for (const char* name : {"plain.idx", "packed.idx.gz"}) {
     Tensor t = data::read_idx(temp_path(name));
     EXPECT_EQ(t.shape(), (nabla::Shape{2, 3})) << name;
-    EXPECT_EQ(t.dtype(), nabla::f32);
+    EXPECT_EQ(t.dtype(), nabla::u8);  // the file's own element type
     EXPECT_EQ(t.to_vector(), (std::vector<double>{0, 1, 2, 253, 254, 255})) << name;
+    // converted by the user, as the examples do
+    EXPECT_EQ((t.to(nabla::f32) / 255).dtype(), nabla::f32);
+    EXPECT_EQ(t.to(nabla::i64).to_vector(), t.to_vector());
   }
 }
 
 TEST(Idx, ReadsEveryElementTypeBigEndian) {
   // Header 00 00 <type> 01, one extent of 2, then two big-endian values per type:
-  // 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64.
+  // 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64. Each keeps its own
+  // dtype; int8 and int16, which nabla has no dtype for, widen to int32.
   struct Case {
     unsigned char type;
     std::vector<unsigned char> payload;
     std::vector<double> expected;
+    nabla::Dtype dtype;
   };
   const std::vector<Case> cases{
-      {0x09, {0xFF, 0x05}, {-1, 5}},
-      {0x0B, {0xFF, 0xFE, 0x01, 0x00}, {-2, 256}},
-      {0x0C, {0xFF, 0xFF, 0xFF, 0xFD, 0x00, 0x01, 0x00, 0x00}, {-3, 65536}},
-      {0x0D, {0x3F, 0xC0, 0x00, 0x00, 0xC1, 0x20, 0x00, 0x00}, {1.5, -10}},
+      {0x09, {0xFF, 0x05}, {-1, 5}, nabla::i32},
+      {0x0B, {0xFF, 0xFE, 0x01, 0x00}, {-2, 256}, nabla::i32},
+      {0x0C, {0xFF, 0xFF, 0xFF, 0xFD, 0x00, 0x01, 0x00, 0x00}, {-3, 65536}, nabla::i32},
+      {0x0D, {0x3F, 0xC0, 0x00, 0x00, 0xC1, 0x20, 0x00, 0x00}, {1.5, -10}, nabla::f32},
       {0x0E,
        {0x40, 0x09, 0x21, 0xFB, 0x54, 0x44, 0x2D, 0x18, 0, 0, 0, 0, 0, 0, 0, 0},
-       {static_cast<float>(3.141592653589793), 0}},
+       {3.141592653589793, 0},  // exact: no longer rounded to float32
+       nabla::f64},
   };
   for (const Case& c : cases) {
     std::vector<unsigned char> bytes{0, 0, c.type, 1, 0, 0, 0, 2};
@@ -104,6 +110,7 @@ TEST(Idx, ReadsEveryElementTypeBigEndian) {
     write_plain(temp_path("typed.idx"), bytes);
     const Tensor t = data::read_idx(temp_path("typed.idx"));
     EXPECT_EQ(t.shape(), (nabla::Shape{2})) << int(c.type);
+    EXPECT_EQ(t.dtype(), c.dtype) << "type 0x" << std::hex << int(c.type);
     EXPECT_EQ(t.to_vector(), c.expected) << "type 0x" << std::hex << int(c.type);
   }
 }

@@ -237,6 +237,29 @@ const std::vector<Trigger>& triggers() {
       // shapes, dtypes and broadcasting
       {"undefined-input", [] { nabla::exp(nabla::Tensor()); }},
       {"dtype-mismatch", [] { nabla::add(nabla::zeros({2}), nabla::zeros({2}, nabla::f64)); }},
+      {"not-floating",
+       [] {
+         nabla::exp(nabla::tensor({1, 2}, nabla::i64));
+       }},
+      {"sub-bool",
+       [] { nabla::sub(nabla::tensor({1}, nabla::bool_), nabla::tensor({0}, nabla::bool_)); }},
+      {"neg-bool", [] { nabla::neg(nabla::tensor({1}, nabla::bool_)); }},
+      {"where-condition",
+       [] {
+         nabla::where(nabla::tensor({1.0, 0.0}), nabla::zeros({2}), nabla::ones({2}));
+       }},
+      {"masked-fill-mask",
+       [] {
+         nabla::masked_fill(nabla::zeros({2}), nabla::tensor({1, 0}, nabla::u8), 1.0);
+       }},
+      {"masked-fill-shape",
+       [] {
+         nabla::masked_fill(nabla::zeros({3}), nabla::zeros({2, 3}, nabla::bool_), 1.0);
+       }},
+      {"argmax-bool",
+       [] {
+         nabla::argmax(nabla::tensor({1, 0}, nabla::bool_), 0);
+       }},
       {"broadcast",
        [] {
          nabla::add(nabla::zeros({2, 3}), nabla::zeros({4}));
@@ -285,6 +308,10 @@ const std::vector<Trigger>& triggers() {
       {"cross-entropy-target",
        [] {
          nabla::cross_entropy(nabla::zeros({2, 3}), nabla::tensor({0.0, 3.0}));
+       }},
+      {"cross-entropy-target-dtype",
+       [] {
+         nabla::cross_entropy(nabla::zeros({2, 3}), nabla::tensor({0, 1}, nabla::u8));
        }},
       // shape ops
       {"reshape-two-inferred",

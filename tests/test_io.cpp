@@ -144,6 +144,78 @@ TEST(Io, RoundTripKeepsNamesOrderShapesDtypesAndBytes) {
   EXPECT_EQ(nabla::load_metadata(path.string()), metadata);
 }
 
+TEST(Io, EveryDtypeRoundTripsExactly) {
+  const std::string path = (test_dir() / "all.safetensors").string();
+  // an int64 past 2^53 (exact only if never held in a double), negative int32, uint8 255,
+  // a bool mask, and the floating dtypes
+  const Tensor big =
+      nabla::full({2}, 9007199254740992.0, nabla::i64) + nabla::tensor({1, -1}, nabla::i64);
+  const nn::NamedTensors tensors = {
+      {"i64", big},
+      {"i32", nabla::tensor({{-2147483648.0, 7}, {0, 2147483647.0}}, nabla::i32)},
+      {"u8", nabla::tensor({0, 128, 255}, nabla::u8)},
+      {"bool", nabla::tensor({1, 0, 0, 1, 1}, nabla::bool_)},
+      {"f32", nabla::tensor({0.25, -4})},
+      {"f64", nabla::tensor({1e300}, nabla::f64)},
+      {"empty_i64", nabla::zeros({0, 3}, nabla::i64)},
+  };
+  nabla::save(tensors, path);
+  const nn::NamedTensors back = nabla::load(path);
+  ASSERT_EQ(back.size(), tensors.size());
+  for (std::size_t i = 0; i < tensors.size(); ++i) {
+    SCOPED_TRACE(tensors[i].first);
+    EXPECT_EQ(back[i].first, tensors[i].first);
+    EXPECT_EQ(back[i].second.dtype(), tensors[i].second.dtype());
+    EXPECT_EQ(back[i].second.shape(), tensors[i].second.shape());
+    EXPECT_EQ(nabla::to_string(back[i].second), nabla::to_string(tensors[i].second));
+  }
+  EXPECT_EQ(back[0].second.data<std::int64_t>()[0], std::int64_t{9007199254740993});
+  // the header names the format's dtypes
+  const std::string bytes = read_bytes(path);
+  for (const char* code : {"\"I64\"", "\"I32\"", "\"U8\"", "\"BOOL\"", "\"F32\"", "\"F64\""}) {
+    EXPECT_NE(bytes.find(code), std::string::npos) << code;
+  }
+}
+
+TEST(Io, ReadsHandBuiltIntegerAndBoolFiles) {
+  const std::string path = (test_dir() / "ints.safetensors").string();
+  // as another writer (numpy, PyTorch) lays them out; a BOOL byte of 2 reads as true
+  const std::string header = R"({"l":{"dtype":"I64","shape":[2],"data_offsets":[0,16]},)"
+                             R"("m":{"dtype":"BOOL","shape":[3],"data_offsets":[16,19]},)"
+                             R"("p":{"dtype":"U8","shape":[1],"data_offsets":[19,20]},)"
+                             R"("q":{"dtype":"I32","shape":[1],"data_offsets":[20,24]}})";
+  write_bytes(
+      path, file_bytes(header, le(std::int64_t{-5}) + le(std::int64_t{1} << 40) +
+                                   std::string("\x01\x00\x02", 3) + "\xff" + le(std::int32_t{-7})));
+  const nn::NamedTensors t = nabla::load(path);
+  ASSERT_EQ(t.size(), 4u);
+  EXPECT_EQ(t[0].second.dtype(), nabla::i64);
+  EXPECT_EQ(t[0].second.to_vector(), (std::vector<double>{-5, 1099511627776.0}));
+  EXPECT_EQ(t[1].second.dtype(), nabla::bool_);
+  EXPECT_EQ(t[1].second.to_vector(), (std::vector<double>{1, 0, 1}));
+  EXPECT_EQ(nabla::to_string(t[1].second), "tensor([ True, False,  True], shape=[3], dtype=bool)");
+  EXPECT_EQ(t[2].second.dtype(), nabla::u8);
+  EXPECT_EQ(t[2].second.item<int>(), 255);
+  EXPECT_EQ(t[3].second.item<int>(), -7);
+}
+
+TEST(Io, FilesWrittenBeforeIntegerDtypesStillLoad) {
+  // The bytes nabla's writer produced before integer dtypes (F32 and F64 only), built by
+  // hand: header {"w":{"dtype":"F32","shape":[2],...},"b":{"dtype":"F64",...}} padded to 8.
+  const std::string path = (test_dir() / "old.safetensors").string();
+  const std::string header = R"({"__metadata__":{"nabla.kind":"module"},)"
+                             R"("w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
+                             R"("b":{"dtype":"F64","shape":[],"data_offsets":[8,16]}})";
+  write_bytes(path, file_bytes(header, le(1.5f) + le(-2.0f) + le(0.125)));
+  const nn::NamedTensors t = nabla::load(path);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].second.dtype(), nabla::f32);
+  EXPECT_EQ(t[0].second.to_vector(), (std::vector<double>{1.5, -2.0}));
+  EXPECT_EQ(t[1].second.dtype(), nabla::f64);
+  EXPECT_EQ(t[1].second.item<double>(), 0.125);
+  EXPECT_EQ(nabla::load_metadata(path).at("nabla.kind"), "module");
+}
+
 TEST(Io, TinyFileHasTheBytesOfTheSpecification) {
   const fs::path dir = test_dir();
   // {"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}} is 54 bytes; two spaces pad it
@@ -440,15 +512,15 @@ TEST(Io, CorruptFilesAreRejectedWithWhatWasExpectedAndFound) {
       {"BF16",
        file_bytes("{" + entry("a", R"("dtype":"BF16","shape":[4],"data_offsets":[0,8])") + "}",
                   eight),
-       {"tensor 'a' has dtype \"BF16\"", "nabla reads F32 and F64 only"}},
+       {"tensor 'a' has dtype \"BF16\"", "nabla reads F32, F64, I64, I32, U8 and BOOL"}},
       {"F16",
        file_bytes("{" + entry("a", R"("dtype":"F16","shape":[4],"data_offsets":[0,8])") + "}",
                   eight),
-       {"dtype \"F16\"", "F32 and F64 only"}},
-      {"I64",
-       file_bytes("{" + entry("a", R"("dtype":"I64","shape":[1],"data_offsets":[0,8])") + "}",
+       {"dtype \"F16\"", "I32, U8 and BOOL"}},
+      {"I8",
+       file_bytes("{" + entry("a", R"("dtype":"I8","shape":[8],"data_offsets":[0,8])") + "}",
                   eight),
-       {"dtype \"I64\"", "F32 and F64 only"}},
+       {"dtype \"I8\"", "I32, U8 and BOOL"}},
       {"shape a number",
        file_bytes("{" + entry("a", R"("dtype":"F32","shape":2,"data_offsets":[0,8])") + "}", eight),
        {"\"shape\" must be an array of non-negative integers, found 2"}},

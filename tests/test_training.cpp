@@ -80,16 +80,16 @@ TEST(Training, FashionMnistSliceReachesItsStatedAccuracy) {
   ASSERT_TRUE(std::filesystem::exists(dir / "train-images-idx3-ubyte.gz"))
       << "Fashion-MNIST is missing: apt-get install dataset-fashion-mnist (tools/test does)";
   auto images = [&](const char* file) {
-    const Tensor raw = nabla::data::read_idx((dir / file).string());
+    const Tensor raw = nabla::data::read_idx((dir / file).string()).to(nabla::f32);
     return nabla::data::scale_to_unit(raw, 0.0, 255.0);
   };
   // 5000 training images, 2000 test images: a few seconds of training.
   nabla::data::TensorDataset train(
       images("train-images-idx3-ubyte.gz"),
-      nabla::data::read_idx((dir / "train-labels-idx1-ubyte.gz").string()));
+      nabla::data::read_idx((dir / "train-labels-idx1-ubyte.gz").string()).to(nabla::i64));
   nabla::data::TensorDataset test(
       images("t10k-images-idx3-ubyte.gz"),
-      nabla::data::read_idx((dir / "t10k-labels-idx1-ubyte.gz").string()));
+      nabla::data::read_idx((dir / "t10k-labels-idx1-ubyte.gz").string()).to(nabla::i64));
   ASSERT_EQ(train.size(), 60000);
   ASSERT_EQ(test.size(), 10000);
   const nabla::data::TensorDataset train_slice = train.head(5000);

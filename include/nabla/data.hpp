@@ -98,8 +98,12 @@ class DataLoader {
   std::uint64_t epoch_ = 0;
 };
 
-/// Reads an IDX file (the MNIST format), gzipped (.gz) or plain, into a float32 tensor of
-/// the file's shape with the stored values (0–255 for Fashion-MNIST images and labels).
+/// Reads an IDX file (the MNIST format), gzipped (.gz) or plain, into a tensor of the
+/// file's shape and its own element type: unsigned bytes (0x08, as Fashion-MNIST's images
+/// and labels) as uint8, int32 (0x0C) as int32, float32 (0x0D) and float64 (0x0E) as
+/// themselves; signed bytes (0x09) and int16 (0x0B), which nabla has no dtype for, widen
+/// exactly to int32. Convert as the model needs: `read_idx(images).to(nabla::f32) / 255`,
+/// `read_idx(labels).to(nabla::i64)`.
 ///
 /// The header's shape is checked against the bytes present before anything is allocated:
 /// a plain file must be exactly its header plus the declared data; a gzipped file (a single
@@ -137,10 +141,12 @@ Tensor read_csv(const std::string& path, bool header = true,
 /// label that is not an integer in [0, classes).
 Tensor one_hot(const Tensor& labels, std::int64_t classes);
 
-/// x scaled to [0, 1] by a known range: (x − lo) / (hi − lo).
+/// x scaled to [0, 1] by a known range: (x − lo) / (hi − lo); an integer x (uint8 pixels)
+/// is converted to float32 first.
 Tensor scale_to_unit(const Tensor& x, double lo, double hi);
 
-/// x standardized per column: (x − mean) / std over the first axis (std 0 → 1).
+/// x standardized per column: (x − mean) / std over the first axis (std 0 → 1); an
+/// integer x is converted to float32 first.
 Tensor standardize(const Tensor& x);
 
 }  // namespace nabla::data

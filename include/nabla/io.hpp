@@ -11,7 +11,8 @@
 ///
 /// padded with spaces so that the data starts at a multiple of 8 bytes, then the raw
 /// little-endian values of every tensor, one after another, with no gaps. nabla writes and
-/// reads the dtypes F32 and F64.
+/// reads the dtypes F32, F64, I64, I32, U8 and BOOL (a BOOL byte other than 0 reads as
+/// true); files written before integer dtypes (F32 and F64 only) load as they always did.
 ///
 ///     nabla::save(model, "model.safetensors");          // state_dict(), names as PyTorch's
 ///     nabla::save(optimizer, "optimizer.safetensors");  // state() and the learning rate
@@ -35,8 +36,9 @@ namespace nabla {
 using Metadata = std::map<std::string, std::string>;
 
 /// Writes `tensors` in the given order, with `metadata`, to `path` in the safetensors
-/// format. Each tensor's values are written in its own dtype (F32 or F64); a tensor may be
-/// 0-d or have zero elements. Replaces an existing file at `path` only once the new one is
+/// format. Each tensor's values are written in its own dtype (F32, F64, I64, I32, U8 or
+/// BOOL), in row-major order whatever its strides (a view is written as its values); a
+/// tensor may be 0-d or have zero elements. Replaces an existing file at `path` only once the new one is
 /// complete.
 ///
 /// Throws std::invalid_argument, before touching any file, for an empty or duplicate name,
@@ -57,7 +59,8 @@ void save(const nn::NamedTensors& tensors, const std::string& path, const Metada
 /// that is not valid JSON or not a JSON object, has an entry without "dtype", "shape" or
 /// "data_offsets" or with values of the wrong JSON type, a shape extent that is not a
 /// non-negative integer, a shape whose nonzero extents multiply past 2^63 − 1 or whose
-/// bytes pass 2^64, a dtype other than F32 and F64 (BF16, F16, I64, ... are rejected),
+/// bytes pass 2^64, a dtype other than F32, F64, I64, I32, U8 and BOOL (BF16, F16, I8, ... are
+/// rejected),
 /// data_offsets whose length is not numel × dtype size or that lie outside the data, data
 /// that overlap or leave a gap between tensors, or bytes after the last tensor. Nothing is
 /// allocated for a tensor before its bytes are known to be in the file.

@@ -1,8 +1,12 @@
 #pragma once
 /// \file ops.hpp
 /// Differentiable ops. Each records itself on the graph when grad mode is on and an input
-/// requires grad. Binary elementwise ops broadcast like NumPy; both operands must have
-/// the same dtype (nabla never promotes silently). Every op throws std::invalid_argument
+/// requires grad. Binary elementwise ops broadcast like NumPy and promote dtypes as
+/// PyTorch (promote_types in dtype.hpp: `mask * x` is float, int32 + int64 is int64),
+/// except that float32 with float64 is refused. A number operand follows PyTorch's rule
+/// for a Python scalar (`int_tensor + 1` stays integer, `int_tensor * 2.5` is float32).
+/// Ops on real numbers (exp, log, sigmoid, ...) take floating tensors only, and `div` is
+/// true division (int64 / int64 is float32). Every op throws std::invalid_argument
 /// naming itself and the shapes or dtypes involved when its inputs do not fit.
 ///
 /// The trailing `where` argument is filled in by the compiler with the caller's source
@@ -52,7 +56,7 @@ Tensor div(double a, const Tensor& b, CallSite where = std::source_location::cur
 
 // ---- elementwise, unary ------------------------------------------------------------
 
-/// −x.
+/// −x. Any dtype but bool (integers negate, wrapping for unsigned as PyTorch's uint8).
 Tensor neg(const Tensor& x, CallSite where = std::source_location::current());
 /// eˣ. Backward: grad ⊙ result (saves the result).
 Tensor exp(const Tensor& x, CallSite where = std::source_location::current());
@@ -226,8 +230,9 @@ Tensor log_softmax(const Tensor& x, std::int64_t axis,
 /// Throws std::out_of_range for a bad axis and std::invalid_argument for an empty axis.
 Tensor max(const Tensor& x, std::int64_t axis, bool keepdim = false,
            CallSite where = std::source_location::current());
-/// Index of the maximum along `axis` (the first on ties), as a tensor of x's dtype with
-/// max's shape. Not differentiable: the result never requires grad. Same throws as max.
+/// Index of the maximum along `axis` (the first on ties; a NaN is the maximum), as an
+/// int64 tensor with max's shape. x may be of any dtype but bool, and any strides. Not
+/// differentiable: the result never requires grad. Same throws as max.
 Tensor argmax(const Tensor& x, std::int64_t axis, bool keepdim = false,
               CallSite where = std::source_location::current());
 
@@ -243,7 +248,9 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
                                         Reduction reduction = Reduction::mean,
                                         CallSite where = std::source_location::current());
 /// −log_softmax(logits)[n, targets[n]] per row, reduced (mean over N by default).
-/// `logits` [N,C]; `targets` [N] holds class indices as floating-point values. Stable for
+/// `logits` [N,C] (floating); `targets` [N] holds class indices: int64 or int32 (as
+/// PyTorch), or whole numbers in a floating tensor (kept from before integer dtypes).
+/// Either may be a view. Stable for
 /// large logits. Throws std::invalid_argument for other shapes, and for a target that is
 /// not an integer in [0, C) (naming the value, its position and C). Backward (logits
 /// only; targets get no gradient): (softmax(logits) − onehot(targets)) ⊙ grad / N for mean.
@@ -255,6 +262,67 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets,
 /// grad_o = grad·2(o − y) (/n for mean), grad_y its negative.
 Tensor mse_loss(const Tensor& o, const Tensor& y, Reduction reduction,
                 CallSite where = std::source_location::current());
+
+// ---- comparisons, logical ops and selection ------------------------------------------
+// Comparisons and logical ops return bool tensors and are not differentiable (their
+// results never require grad). They broadcast like the arithmetic ops.
+
+/// a == b elementwise, as bool. The operands are compared in promote_types(a, b)
+/// (int64 with float32 as float32); float32 with float64 throws as in every binary op.
+Tensor eq(const Tensor& a, const Tensor& b, CallSite where = std::source_location::current());
+/// a != b elementwise, as bool (NaN != NaN is true). Promotion as eq.
+Tensor ne(const Tensor& a, const Tensor& b, CallSite where = std::source_location::current());
+/// a < b elementwise, as bool. Promotion as eq.
+Tensor lt(const Tensor& a, const Tensor& b, CallSite where = std::source_location::current());
+/// a <= b elementwise, as bool. Promotion as eq.
+Tensor le(const Tensor& a, const Tensor& b, CallSite where = std::source_location::current());
+/// a > b elementwise, as bool. Promotion as eq.
+Tensor gt(const Tensor& a, const Tensor& b, CallSite where = std::source_location::current());
+/// a >= b elementwise, as bool. Promotion as eq.
+Tensor ge(const Tensor& a, const Tensor& b, CallSite where = std::source_location::current());
+/// Comparisons with a number, which takes the tensor's dtype by PyTorch's rule for a
+/// Python scalar (`labels == 3` compares integers; `int_tensor < 2.5` compares as float32).
+Tensor eq(const Tensor& a, double b, CallSite where = std::source_location::current());
+Tensor eq(double a, const Tensor& b, CallSite where = std::source_location::current());
+Tensor ne(const Tensor& a, double b, CallSite where = std::source_location::current());
+Tensor ne(double a, const Tensor& b, CallSite where = std::source_location::current());
+Tensor lt(const Tensor& a, double b, CallSite where = std::source_location::current());
+Tensor lt(double a, const Tensor& b, CallSite where = std::source_location::current());
+Tensor le(const Tensor& a, double b, CallSite where = std::source_location::current());
+Tensor le(double a, const Tensor& b, CallSite where = std::source_location::current());
+Tensor gt(const Tensor& a, double b, CallSite where = std::source_location::current());
+Tensor gt(double a, const Tensor& b, CallSite where = std::source_location::current());
+Tensor ge(const Tensor& a, double b, CallSite where = std::source_location::current());
+Tensor ge(double a, const Tensor& b, CallSite where = std::source_location::current());
+
+/// bool(a) ∧ bool(b) elementwise, as bool; any dtypes (nonzero is true), broadcasting.
+Tensor logical_and(const Tensor& a, const Tensor& b,
+                   CallSite where = std::source_location::current());
+/// bool(a) ∨ bool(b) elementwise, as bool; any dtypes, broadcasting.
+Tensor logical_or(const Tensor& a, const Tensor& b,
+                  CallSite where = std::source_location::current());
+/// bool(a) ≠ bool(b) elementwise, as bool; any dtypes, broadcasting.
+Tensor logical_xor(const Tensor& a, const Tensor& b,
+                   CallSite where = std::source_location::current());
+/// ¬bool(x) elementwise, as bool; any dtype (NaN counts as nonzero).
+Tensor logical_not(const Tensor& x, CallSite where = std::source_location::current());
+
+/// cond ? a : b elementwise. `cond` must be a bool tensor (else std::invalid_argument
+/// naming its dtype); cond, a and b broadcast together; the result has the promoted
+/// dtype of a and b. Backward: grad_a = where(cond, grad, 0), grad_b = where(cond, 0,
+/// grad), each summed to its input's shape; cond gets no gradient.
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b,
+             CallSite where = std::source_location::current());
+/// where with a number for one branch (its dtype by the Python-scalar rule, as add's).
+Tensor where(const Tensor& cond, const Tensor& a, double b,
+             CallSite where = std::source_location::current());
+Tensor where(const Tensor& cond, double a, const Tensor& b,
+             CallSite where = std::source_location::current());
+/// x with `value` where `mask` is true: `mask` is bool and broadcasts to x's shape; the
+/// result has x's shape and dtype (`value` converted to it; for an integer x it must fit,
+/// else std::invalid_argument). Backward: grad_x = masked_fill(grad, mask, 0).
+Tensor masked_fill(const Tensor& x, const Tensor& mask, double value,
+                   CallSite where = std::source_location::current());
 
 // ---- operators ---------------------------------------------------------------------
 
@@ -296,6 +364,62 @@ inline Tensor operator/(double a, const Tensor& b) {
 }
 inline Tensor operator-(const Tensor& x) {
   return neg(x);
+}
+
+/// Comparisons as operators, returning bool tensors (not bool): `argmax(y, 1) == labels`.
+inline Tensor operator==(const Tensor& a, const Tensor& b) {
+  return eq(a, b);
+}
+inline Tensor operator==(const Tensor& a, double b) {
+  return eq(a, b);
+}
+inline Tensor operator==(double a, const Tensor& b) {
+  return eq(a, b);
+}
+inline Tensor operator!=(const Tensor& a, const Tensor& b) {
+  return ne(a, b);
+}
+inline Tensor operator!=(const Tensor& a, double b) {
+  return ne(a, b);
+}
+inline Tensor operator!=(double a, const Tensor& b) {
+  return ne(a, b);
+}
+inline Tensor operator<(const Tensor& a, const Tensor& b) {
+  return lt(a, b);
+}
+inline Tensor operator<(const Tensor& a, double b) {
+  return lt(a, b);
+}
+inline Tensor operator<(double a, const Tensor& b) {
+  return lt(a, b);
+}
+inline Tensor operator<=(const Tensor& a, const Tensor& b) {
+  return le(a, b);
+}
+inline Tensor operator<=(const Tensor& a, double b) {
+  return le(a, b);
+}
+inline Tensor operator<=(double a, const Tensor& b) {
+  return le(a, b);
+}
+inline Tensor operator>(const Tensor& a, const Tensor& b) {
+  return gt(a, b);
+}
+inline Tensor operator>(const Tensor& a, double b) {
+  return gt(a, b);
+}
+inline Tensor operator>(double a, const Tensor& b) {
+  return gt(a, b);
+}
+inline Tensor operator>=(const Tensor& a, const Tensor& b) {
+  return ge(a, b);
+}
+inline Tensor operator>=(const Tensor& a, double b) {
+  return ge(a, b);
+}
+inline Tensor operator>=(double a, const Tensor& b) {
+  return ge(a, b);
 }
 
 }  // namespace nabla

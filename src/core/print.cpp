@@ -1,5 +1,8 @@
 // Printing tensors the way PyTorch does: nested brackets, aligned columns, large tensors
-// summarized with "...", then shape, dtype and the grad_fn.
+// summarized with "...", floating values with four decimals (or in scientific notation),
+// integers as integers and bools as True/False; then shape, dtype and the grad_fn (nabla
+// always names shape and dtype, where PyTorch names the dtype only when not the default).
+// Views print their values in row-major order (read through dense).
 
 #include <fmt/format.h>
 
@@ -15,9 +18,13 @@ namespace {
 constexpr std::int64_t kSummarizeAbove = 1000;  // PyTorch's default threshold
 constexpr std::int64_t kEdgeItems = 3;
 
+enum class Kind { floating, integer, boolean };
+
 struct Printer {
   const Shape& shape;
-  std::vector<double> values;
+  Kind kind;
+  std::vector<double> values;      // floating tensors
+  std::vector<std::int64_t> ints;  // integer and bool tensors (exact, bool as 0 or 1)
   std::vector<std::int64_t> strides;
   bool summarize;
   bool scientific = false;
@@ -34,6 +41,19 @@ struct Printer {
       for (std::int64_t i = 0; i < n; ++i) idx.push_back(i);
     }
     return idx;
+  }
+
+  std::string text(std::int64_t offset) const {
+    const auto i = static_cast<std::size_t>(offset);
+    switch (kind) {
+      case Kind::floating:
+        return number(values[i]);
+      case Kind::integer:
+        return fmt::format("{}", ints[i]);
+      case Kind::boolean:
+        return ints[i] != 0 ? "True" : "False";
+    }
+    return {};
   }
 
   std::string number(double v) const {
@@ -59,7 +79,7 @@ struct Printer {
 
   void widths(std::size_t axis, std::int64_t offset) {
     if (axis == shape.size()) {
-      width = std::max(width, number(values[static_cast<std::size_t>(offset)]).size());
+      width = std::max(width, text(offset).size());
       return;
     }
     for (auto i : shown(shape[axis])) {
@@ -69,7 +89,7 @@ struct Printer {
 
   void write(std::string& out, std::size_t axis, std::int64_t offset, std::size_t indent) {
     if (axis == shape.size()) {
-      out += fmt::format("{:>{}}", number(values[static_cast<std::size_t>(offset)]), width);
+      out += fmt::format("{:>{}}", text(offset), width);
       return;
     }
     out += '[';
@@ -99,16 +119,32 @@ struct Printer {
 
 std::string to_string(const Tensor& t) {
   if (!t.defined()) return "tensor(undefined)";
-  Printer p{t.shape(), t.to_vector(), {}, t.numel() > kSummarizeAbove};
+  const Kind kind = is_floating_point(t.dtype()) ? Kind::floating
+                    : t.dtype() == Dtype::bool_  ? Kind::boolean
+                                                 : Kind::integer;
+  Printer p{t.shape(), kind, {}, {}, {}, t.numel() > kSummarizeAbove};
+  if (kind == Kind::floating) {
+    p.values = t.to_vector();
+  } else {
+    // Read exactly (an int64 past 2⁵³ does not survive a trip through double).
+    const Tensor values = detail::dense(t);
+    p.ints.resize(static_cast<std::size_t>(t.numel()));
+    detail::dispatch(t.dtype(), [&](auto tag) {
+      const auto* v = detail::data_ptr<decltype(tag)>(values);
+      for (std::size_t i = 0; i < p.ints.size(); ++i) p.ints[i] = static_cast<std::int64_t>(v[i]);
+    });
+  }
   p.strides.assign(p.shape.size(), 1);
   for (std::size_t i = p.shape.size(); i-- > 1;) p.strides[i - 1] = p.strides[i] * p.shape[i];
   std::string out = "tensor(";
   if (t.numel() == 0) {
     out += "[]";
   } else {
-    double max_abs = 0.0, min_abs = INFINITY;
-    p.measure(0, 0, max_abs, min_abs);
-    p.scientific = max_abs >= 1e8 || (min_abs < 1e-4 && max_abs > 0.0);
+    if (kind == Kind::floating) {
+      double max_abs = 0.0, min_abs = INFINITY;
+      p.measure(0, 0, max_abs, min_abs);
+      p.scientific = max_abs >= 1e8 || (min_abs < 1e-4 && max_abs > 0.0);
+    }
     p.widths(0, 0);
     p.write(out, 0, 0, 7);
   }

@@ -1,4 +1,5 @@
-// Tests of ops/argmax.cpp: the index of the maximum along an axis, not differentiable.
+// Tests of ops/argmax.cpp: the index of the maximum along an axis, as int64, not
+// differentiable.
 
 #include "ops/op_test_util.hpp"
 
@@ -18,23 +19,23 @@ TEST(Argmax, ForwardByHand) {
   for (Dtype d : kDtypes) {
     SCOPED_TRACE(nabla::dtype_name(d));
     // ties go to the first index
-    expect_tensor(nabla::argmax(with_tie(d), 1), {2}, {1, 0}, d);
-    expect_tensor(nabla::argmax(with_tie(d), -1, true), {2, 1}, {1, 0}, d);
-    expect_tensor(nabla::argmax(with_tie(d), 0), {3}, {1, 0, 0}, d);
-    expect_tensor(nabla::argmax(with_tie(d), 0, true), {1, 3}, {1, 0, 0}, d);
-    expect_tensor(nabla::argmax(nabla::tensor({-3.0, -1.0, -2.0}, d), 0), {}, {1}, d);
+    expect_tensor(nabla::argmax(with_tie(d), 1), {2}, {1, 0}, nabla::i64);
+    expect_tensor(nabla::argmax(with_tie(d), -1, true), {2, 1}, {1, 0}, nabla::i64);
+    expect_tensor(nabla::argmax(with_tie(d), 0), {3}, {1, 0, 0}, nabla::i64);
+    expect_tensor(nabla::argmax(with_tie(d), 0, true), {1, 3}, {1, 0, 0}, nabla::i64);
+    expect_tensor(nabla::argmax(nabla::tensor({-3.0, -1.0, -2.0}, d), 0), {}, {1}, nabla::i64);
     // a NaN is the maximum
-    expect_tensor(nabla::argmax(nabla::tensor({1.0, 3.0, kNaN, 4.0}, d), 0), {}, {2}, d);
+    expect_tensor(nabla::argmax(nabla::tensor({1.0, 3.0, kNaN, 4.0}, d), 0), {}, {2}, nabla::i64);
   }
 }
 
 TEST(Argmax, Rank3) {
   // x[i][j][k] = 4i + 2j + k: along axis 2 the last index, along axis 0 the last
   const Tensor x = nabla::arange(0.0, 8.0, 1.0, nabla::f64).reshape({2, 2, 2});
-  expect_tensor(nabla::argmax(x, 2), {2, 2}, {1, 1, 1, 1}, nabla::f64);
-  expect_tensor(nabla::argmax(x, 0), {2, 2}, {1, 1, 1, 1}, nabla::f64);
+  expect_tensor(nabla::argmax(x, 2), {2, 2}, {1, 1, 1, 1}, nabla::i64);
+  expect_tensor(nabla::argmax(x, 0), {2, 2}, {1, 1, 1, 1}, nabla::i64);
   // reversed along axis 1: the first index
-  expect_tensor(nabla::argmax(nabla::neg(x), 1), {2, 2}, {0, 0, 0, 0}, nabla::f64);
+  expect_tensor(nabla::argmax(nabla::neg(x), 1), {2, 2}, {0, 0, 0, 0}, nabla::i64);
 }
 
 TEST(Argmax, ResultDoesNotRequireGrad) {
@@ -42,7 +43,7 @@ TEST(Argmax, ResultDoesNotRequireGrad) {
   const Tensor i = nabla::argmax(x, 1);
   EXPECT_FALSE(i.requires_grad());
   EXPECT_EQ(i.grad_fn(), nullptr);
-  expect_tensor(i, {2}, {1, 0}, nabla::f64);
+  expect_tensor(i, {2}, {1, 0}, nabla::i64);
 }
 
 TEST(Argmax, MatchesTheMaximum) {
@@ -61,6 +62,38 @@ TEST(Argmax, RejectsAxisOutOfRange) {
   EXPECT_THAT(message_of([&] { nabla::argmax(x, 2); }),
               AllOf(HasSubstr("nabla::argmax"), HasSubstr("axis 2"), HasSubstr("rank 2")));
   EXPECT_THROW(nabla::argmax(nabla::scalar_tensor(1.0), 0), std::out_of_range);
+}
+
+TEST(Argmax, IntegerInputs) {
+  // [[3, 9, 9], [-4, 0, -1]] and the same as uint8 (+4): ties go to the first index
+  for (Dtype d : {nabla::i64, nabla::i32}) {
+    SCOPED_TRACE(nabla::dtype_name(d));
+    const Tensor x = nabla::tensor({{3.0, 9.0, 9.0}, {-4.0, 0.0, -1.0}}, d);
+    expect_tensor(nabla::argmax(x, 1), {2}, {1, 1}, nabla::i64);
+    expect_tensor(nabla::argmax(x, 0), {3}, {0, 0, 0}, nabla::i64);
+  }
+  // 250 > 7 as uint8 (no sign)
+  expect_tensor(nabla::argmax(nabla::tensor({7.0, 250.0, 3.0}, nabla::u8), 0), {}, {1}, nabla::i64);
+  // an int64 past 2^53 still compares exactly
+  const Tensor big = nabla::tensor({9007199254740993.0, 9007199254740992.0}, nabla::i64) +
+                     nabla::tensor({0.0, 1.0}, nabla::i64);
+  expect_tensor(nabla::argmax(big, 0), {}, {1}, nabla::i64);
+}
+
+TEST(Argmax, EqualsLabelsAsBool) {
+  // the accuracy idiom: argmax(logits, 1) == labels, both int64
+  const Tensor logits = nabla::tensor({{0.1, 2.0, -1.0}, {3.0, 0.0, 0.5}, {0.0, 0.0, 4.0}});
+  const Tensor labels = nabla::tensor({1, 2, 2}, nabla::i64);
+  const Tensor hit = nabla::argmax(logits, 1) == labels;
+  expect_tensor(hit, {3}, {1, 0, 1}, nabla::bool_);
+  EXPECT_NEAR(hit.to(nabla::f32).mean().item<double>(), 2.0 / 3.0, 1e-6);
+}
+
+TEST(Argmax, RejectsBool) {
+  EXPECT_THAT(message_of([] {
+                (void)nabla::argmax(nabla::tensor({1.0, 0.0}, nabla::bool_), 0);
+              }),
+              HasSubstr("nabla::argmax: input is bool [2]"));
 }
 
 TEST(Argmax, RejectsEmptyAxis) {

@@ -36,6 +36,63 @@ TEST(CrossEntropy, ForwardByHand) {
   }
 }
 
+TEST(CrossEntropy, IntegerTargetsAsPyTorch) {
+  for (Dtype d : kDtypes) {
+    for (Dtype t : {nabla::i64, nabla::i32}) {
+      SCOPED_TRACE(
+          fmt::format("{} logits, {} targets", nabla::dtype_name(d), nabla::dtype_name(t)));
+      const Tensor labels = nabla::tensor({1, 2}, t);
+      expect_tensor(nabla::cross_entropy(logits(d), labels, Reduction::none), {2},
+                    {kLn5Over3, kLn6}, d);
+      expect_tensor(nabla::cross_entropy(logits(d), labels), {}, {1.151292546497023}, d);
+    }
+  }
+}
+
+TEST(CrossEntropy, IntegerTargetsGiveTheSameGradientAsFloatTargets) {
+  Tensor a = normal({4, 3}, 11).requires_grad_();
+  Tensor b = normal({4, 3}, 11).requires_grad_();
+  nabla::cross_entropy(a, nabla::tensor({0, 2, 1, 2}, nabla::i64)).backward();
+  nabla::cross_entropy(b, nabla::tensor({0.0, 2.0, 1.0, 2.0}, nabla::f64)).backward();
+  EXPECT_EQ(a.grad().to_vector(), b.grad().to_vector());
+  // and the integer targets' gradcheck
+  const Tensor labels = nabla::tensor({0, 2, 1, 2}, nabla::i64);
+  expect_gradients_match(
+      [labels](const std::vector<Tensor>& in) { return nabla::cross_entropy(in[0], labels); },
+      {normal({4, 3}, 12)});
+}
+
+TEST(CrossEntropy, RejectsIntegerTargetsOutOfRange) {
+  EXPECT_THAT(
+      message_of([] {
+        (void)nabla::cross_entropy(nabla::zeros({2, 3}), nabla::tensor({0, 3}, nabla::i64));
+      }),
+      HasSubstr("nabla::cross_entropy: target 3 at position 1 is not a class index in [0, 3)"));
+  EXPECT_THAT(
+      message_of([] {
+        (void)nabla::cross_entropy(nabla::zeros({2, 3}), nabla::tensor({-1, 0}, nabla::i32));
+      }),
+      HasSubstr("target -1 at position 0"));
+}
+
+TEST(CrossEntropy, RejectsUint8AndBoolTargetsAndIntegerLogits) {
+  EXPECT_THAT(message_of([] {
+                (void)nabla::cross_entropy(nabla::zeros({2, 3}), nabla::tensor({0, 1}, nabla::u8));
+              }),
+              HasSubstr("nabla::cross_entropy: targets are uint8 [2]; class indices must be int64 "
+                        "or int32"));
+  EXPECT_THAT(
+      message_of([] {
+        (void)nabla::cross_entropy(nabla::zeros({2, 3}), nabla::tensor({0, 1}, nabla::bool_));
+      }),
+      HasSubstr("targets are bool [2]"));
+  EXPECT_THAT(message_of([] {
+                (void)nabla::cross_entropy(nabla::zeros({2, 3}, nabla::i64),
+                                           nabla::tensor({0, 1}, nabla::i64));
+              }),
+              HasSubstr("nabla::cross_entropy: logits is int64"));
+}
+
 TEST(CrossEntropy, IsMinusLogSoftmaxAtTheTarget) {
   const Tensor x = normal({5, 4}, 3);
   const Tensor t = nabla::tensor({3.0, 0.0, 1.0, 2.0, 3.0}, nabla::f64);
@@ -126,7 +183,9 @@ TEST(CrossEntropy, RegistryEntriesRejectLogitsWithoutClasses) {
   for (const char* name : {"cross_entropy", "cross_entropy_sum", "cross_entropy_none"}) {
     const nabla::OpInfo* op = nabla::op_registry().find(name);
     ASSERT_NE(op, nullptr) << name;
-    EXPECT_THAT(message_of([&] { op->fn({nabla::ones({2, 0})}); }),
+    EXPECT_THAT(message_of([&] {
+                  op->fn({nabla::ones({2, 0})});
+                }),
                 HasSubstr("nabla::cross_entropy"))
         << name;
   }

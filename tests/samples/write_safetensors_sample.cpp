@@ -23,6 +23,11 @@ int main(int argc, char** argv) {
         {"step", nabla::scalar_tensor(42.0, nabla::f64)},
         {"empty", nabla::zeros({0, 2})},
         {"cube", nabla::arange(8.0).reshape({2, 2, 2}) * 0.5 - 1.0},
+        {"labels",
+         nabla::tensor({2, 0, -1}, nabla::i64) + nabla::full({3}, 4294967296.0, nabla::i64)},
+        {"counts", nabla::tensor({{-2147483648.0, 7.0}}, nabla::i32)},
+        {"pixels", nabla::tensor({0, 128, 255}, nabla::u8)},
+        {"mask", nabla::tensor({1, 0, 1, 1}, nabla::bool_)},
     };
     nabla::save(tensors, argv[1], {{"nabla.kind", "sample"}, {"note", "caf\xc3\xa9 \"quoted\""}});
   } catch (const std::exception& e) {

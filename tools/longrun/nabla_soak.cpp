@@ -113,8 +113,8 @@ bool fashion(std::int64_t batches, const std::string& dir, std::int64_t toleranc
     const std::string file = dir + "/train-images-idx3-ubyte.gz";
     if (std::filesystem::exists(file)) {
       const std::int64_t n = std::min<std::int64_t>(batches * 64, 60000);
-      images = nabla::data::read_idx(file);
-      labels = nabla::data::read_idx(dir + "/train-labels-idx1-ubyte.gz");
+      images = nabla::data::read_idx(file).to(nabla::f32);
+      labels = nabla::data::read_idx(dir + "/train-labels-idx1-ubyte.gz").to(nabla::i64);
       images = nabla::reshape(nabla::data::scale_to_unit(images, 0, 255), {-1, 784});
       nabla::data::TensorDataset all(images, labels);
       const nabla::data::TensorDataset part = all.head(n);

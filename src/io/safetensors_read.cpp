@@ -1,10 +1,9 @@
-// Safetensors files: save and load of named tensors, modules and optimizer state.
-// Uses the public Tensor, nn and optim API only (layer 6 of DESIGN.md). nlohmann-json reads
-// and writes the JSON header, so any valid header (escapes, unicode names, keys in any
-// order, spaces anywhere) is understood; everything else about the file is checked here,
-// before a single tensor is allocated.
+// Reading safetensors files: nabla::load and load_metadata. nlohmann-json reads the JSON
+// header, so any valid header (escapes, unicode names, keys in any order, spaces anywhere)
+// is understood; everything else about the file is checked here, before a single tensor is
+// allocated. Layer 6 of DESIGN.md.
 
-#include "nabla/io.hpp"
+#include "io/safetensors.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -28,14 +27,19 @@
 #include <utility>
 #include <vector>
 
+#include "core/fd.hpp"
+#include "core/tensor_impl.hpp"
+
 namespace nabla {
 namespace {
 
-// Writing keeps the tensors' order in the header. Reading parses into std::map objects:
-// ordered_json finds each key by a linear search, so parsing an object of n keys costs n^2
-// (an 870 KB header of 80000 keys took 20 s); the order of the header's top-level keys,
-// which breaks ties between empty tensors, is recorded while parsing instead.
-using Json = nlohmann::ordered_json;
+using detail::kMetadataKey;
+using detail::os_error;
+using detail::swap_each;
+// Reading parses into std::map objects: ordered_json finds each key by a linear search, so
+// parsing an object of n keys costs n^2 (an 870 KB header of 80000 keys took 20 s); the
+// order of the header's top-level keys, which breaks ties between empty tensors, is recorded
+// while parsing instead.
 using InJson = nlohmann::json;
 
 constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;  // the limit of the reference reader
@@ -43,140 +47,6 @@ constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;  // the limit of the refe
 // header, an entry, its shape). nlohmann-json parses and destroys iteratively, but dumping a
 // value (brief(), for messages) and copying one recurse once per level.
 constexpr std::size_t kMaxHeaderDepth = 64;
-constexpr const char* kMetadataKey = "__metadata__";
-constexpr const char* kKindKey = "nabla.kind";
-constexpr const char* kOptimizerKey = "nabla.optimizer";
-constexpr const char* kLrKey = "nabla.lr";
-
-// Reverses the bytes of each of `count` elements of `size` bytes: safetensors data is
-// little-endian, whatever the host.
-[[maybe_unused]] void swap_each(unsigned char* bytes, std::size_t count, std::size_t size) {
-  for (std::size_t i = 0; i < count; ++i) std::reverse(bytes + i * size, bytes + (i + 1) * size);
-}
-
-std::string os_error(int err) {
-  return std::strerror(err);
-}
-
-// A file descriptor that closes itself.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { close(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const noexcept { return fd_; }
-  // Closes now; returns 0 or the errno of a failed close (which can report a failed write).
-  int close() noexcept {
-    if (fd_ < 0) return 0;
-    const int r = ::close(fd_);
-    fd_ = -1;
-    return r == 0 ? 0 : errno;
-  }
-
- private:
-  int fd_;
-};
-
-// ---- writing -----------------------------------------------------------------------------
-
-bool valid_utf8(const std::string& s) {
-  try {
-    (void)Json(s).dump();
-    return true;
-  } catch (const Json::type_error&) {
-    return false;
-  }
-}
-
-std::string dtype_code(Dtype d) {
-  return d == f32 ? "F32" : "F64";
-}
-
-// The header, padded with spaces to a multiple of 8 bytes so the data starts aligned.
-std::string make_header(const nn::NamedTensors& tensors, const Metadata& metadata) {
-  Json header = Json::object();
-  if (!metadata.empty()) {
-    Json meta = Json::object();
-    for (const auto& [key, value] : metadata) meta[key] = value;
-    header[kMetadataKey] = std::move(meta);
-  }
-  std::uint64_t offset = 0;
-  for (const auto& [name, t] : tensors) {
-    const std::uint64_t bytes = static_cast<std::uint64_t>(t.numel()) * dtype_size(t.dtype());
-    header[name] = Json{{"dtype", dtype_code(t.dtype())},
-                        {"shape", t.shape()},
-                        {"data_offsets", Json::array({offset, offset + bytes})}};
-    offset += bytes;
-  }
-  std::string text = header.dump();
-  text.append((8 - text.size() % 8) % 8, ' ');
-  return text;
-}
-
-void check_savable(const nn::NamedTensors& tensors, const Metadata& metadata,
-                   const std::string& path) {
-  auto fail = [&path](const std::string& what) {
-    throw std::invalid_argument(fmt::format("nabla::save: '{}': {}", path, what));
-  };
-  std::set<std::string> seen;
-  for (std::size_t i = 0; i < tensors.size(); ++i) {
-    const auto& [name, t] = tensors[i];
-    if (name.empty()) fail(fmt::format("tensor {} has an empty name", i));
-    if (name.starts_with(kMetadataKey))
-      fail(fmt::format("tensor name '{}' starts with \"__metadata__\", which the format reserves",
-                       name));
-    if (!valid_utf8(name)) fail(fmt::format("tensor {}'s name is not valid UTF-8", i));
-    if (!seen.insert(name).second) fail(fmt::format("tensor name '{}' appears twice", name));
-    if (!t.defined()) fail(fmt::format("tensor '{}' is undefined", name));
-  }
-  for (const auto& [key, value] : metadata) {
-    if (!valid_utf8(key) || !valid_utf8(value))
-      fail(fmt::format("metadata entry '{}' is not valid UTF-8", key));
-  }
-}
-
-// Writes all n bytes; returns 0 or the errno of the failure.
-int write_all(int fd, const void* data, std::size_t n) {
-  const auto* p = static_cast<const unsigned char*>(data);
-  while (n > 0) {
-    const ssize_t r = ::write(fd, p, std::min<std::size_t>(n, std::size_t{1} << 30));
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    p += r;
-    n -= static_cast<std::size_t>(r);
-  }
-  return 0;
-}
-
-int write_tensor(int fd, const Tensor& t) {
-  const std::size_t n = static_cast<std::size_t>(t.numel());
-  if (n == 0) return 0;
-  const std::size_t size = dtype_size(t.dtype());
-  const void* data =
-      t.dtype() == f32 ? static_cast<const void*>(t.data<float>()) : t.data<double>();
-  if constexpr (std::endian::native == std::endian::little) {
-    return write_all(fd, data, n * size);
-  } else {
-    std::vector<unsigned char> le(n * size);
-    std::memcpy(le.data(), data, le.size());
-    swap_each(le.data(), n, size);
-    return write_all(fd, le.data(), le.size());
-  }
-}
-
-// fsync of the directory holding `path`, so that the rename itself survives a crash. A
-// failure here is not reported: the file is complete and in place either way.
-void sync_directory_of(const std::string& path) {
-  std::filesystem::path dir = std::filesystem::path(path).parent_path();
-  if (dir.empty()) dir = ".";
-  Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (d.get() >= 0) (void)::fsync(d.get());
-}
-
-std::atomic<std::uint64_t> temp_counter{0};
 
 // ---- reading -----------------------------------------------------------------------------
 
@@ -373,13 +243,17 @@ class Reader {
       fail(fmt::format("tensor '{}': \"dtype\" must be a string, found {}", name, brief(dtype)));
     }
     const std::string& code = dtype.get_ref<const std::string&>();
-    if (code == "F32") {
-      e.dtype = f32;
-    } else if (code == "F64") {
-      e.dtype = f64;
+    bool known = false;
+    for (const Dtype d : {f32, f64, i64, i32, u8, bool_}) {
+      if (code == detail::safetensors_dtype(d)) {
+        e.dtype = d;
+        known = true;
+      }
+    }
+    if (known) {
     } else {
-      fail(fmt::format("tensor '{}' has dtype {}; nabla reads F32 and F64 only", name,
-                       brief(dtype)));
+      fail(fmt::format("tensor '{}' has dtype {}; nabla reads F32, F64, I64, I32, U8 and BOOL",
+                       name, brief(dtype)));
     }
 
     const InJson& shape = field("shape");
@@ -481,20 +355,18 @@ class Reader {
 
   const char* fn_;
   std::string path_;
-  Fd fd_;
+  detail::UniqueFd fd_;
   std::uint64_t size_ = 0;
   std::uint64_t data_size_ = 0;
 };
 
-struct File {
-  nn::NamedTensors tensors;
-  Metadata metadata;
-};
+}  // namespace
 
-File read_file(const char* fn, const std::string& path) {
+namespace detail {
+SafetensorsFile read_safetensors(const char* fn, const std::string& path) {
   Reader reader(fn, path);
   Header header = reader.read_header();
-  File out;
+  SafetensorsFile out;
   out.metadata = std::move(header.metadata);
   out.tensors.reserve(header.entries.size());
   // The entries are contiguous and in data order, and the file is at the data's start.
@@ -503,151 +375,33 @@ File read_file(const char* fn, const std::string& path) {
     const auto n = static_cast<std::size_t>(t.numel());
     if (n > 0) {
       const std::size_t size = dtype_size(e.dtype);
-      void* data = e.dtype == f32 ? static_cast<void*>(t.mutable_data<float>())
-                                  : static_cast<void*>(t.mutable_data<double>());
+      void* data = detail::dispatch(
+          e.dtype, [&](auto tag) -> void* { return detail::data_ptr<decltype(tag)>(t); });
       reader.read_exact(data, n * size, fmt::format("the data of tensor '{}'", e.name));
       if constexpr (std::endian::native == std::endian::big) {
         swap_each(static_cast<unsigned char*>(data), n, size);
+      }
+      if (e.dtype == bool_) {
+        // A BOOL byte other than 0 or 1 is not a C++ bool: nonzero is true, as numpy reads it.
+        auto* b = static_cast<unsigned char*>(data);
+        for (std::size_t i = 0; i < n; ++i) b[i] = b[i] != 0 ? 1 : 0;
       }
     }
     out.tensors.emplace_back(e.name, std::move(t));
   }
   return out;
 }
-
-const std::string* find(const Metadata& metadata, const char* key) {
-  auto it = metadata.find(key);
-  return it == metadata.end() ? nullptr : &it->second;
-}
-
-// "optimizer state" / "a module's parameters" / the raw kind, for messages.
-std::string describe_kind(const std::string& kind) {
-  if (kind == "module") return "a module's parameters";
-  if (kind == "optimizer") return "optimizer state";
-  return fmt::format("\"nabla.kind\": \"{}\"", kind);
-}
-
-}  // namespace
+}  // namespace detail
 
 // ---- public functions ------------------------------------------------------------------------
 
-void save(const nn::NamedTensors& tensors, const std::string& path, const Metadata& metadata) {
-  check_savable(tensors, metadata, path);
-  const std::string header = make_header(tensors, metadata);
-
-  // The new file is written beside the target and renamed over it once complete, so a
-  // failure at any point leaves the previous file as it was.
-  const std::string temp = fmt::format("{}.tmp-{}-{}", path, ::getpid(), temp_counter++);
-  auto fail = [&path](int err, const std::string& step) {
-    throw std::runtime_error(
-        fmt::format("nabla::save: cannot write '{}': {} (while {})", path, os_error(err), step));
-  };
-  Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
-  if (fd.get() < 0) {
-    const int err = errno;
-    fail(err, fmt::format("creating the temporary file '{}'", temp));
-  }
-  struct RemoveUnlessKept {
-    const std::string& path;
-    bool keep = false;
-    ~RemoveUnlessKept() {
-      if (!keep) ::unlink(path.c_str());
-    }
-  } temp_file{temp};
-
-  unsigned char length[8];
-  for (int i = 0; i < 8; ++i) length[i] = static_cast<unsigned char>(header.size() >> (8 * i));
-  int err = write_all(fd.get(), length, sizeof length);
-  if (err == 0) err = write_all(fd.get(), header.data(), header.size());
-  for (std::size_t i = 0; err == 0 && i < tensors.size(); ++i)
-    err = write_tensor(fd.get(), tensors[i].second);
-  if (err != 0) fail(err, fmt::format("writing the temporary file '{}'", temp));
-  if (::fsync(fd.get()) != 0) {
-    err = errno;
-    fail(err, fmt::format("flushing the temporary file '{}' to disk", temp));
-  }
-  if ((err = fd.close()) != 0) fail(err, fmt::format("closing the temporary file '{}'", temp));
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    err = errno;
-    fail(err, fmt::format("renaming the temporary file '{}' over it", temp));
-  }
-  temp_file.keep = true;
-  sync_directory_of(path);
-}
-
 nn::NamedTensors load(const std::string& path) {
-  return read_file("nabla::load", path).tensors;
+  return detail::read_safetensors("nabla::load", path).tensors;
 }
 
 Metadata load_metadata(const std::string& path) {
   Reader reader("nabla::load_metadata", path);
   return reader.read_header().metadata;
-}
-
-void save(const nn::Module& module, const std::string& path) {
-  save(module.state_dict(), path, {{kKindKey, "module"}});
-}
-
-void load(nn::Module& module, const std::string& path) {
-  File file = read_file("nabla::load", path);
-  // A file without nabla's metadata (written by PyTorch, say) is taken as parameters.
-  if (const std::string* kind = find(file.metadata, kKindKey); kind && *kind != "module") {
-    throw std::invalid_argument(fmt::format(
-        "nabla::load: '{}' holds {}, not a module's parameters{}", path, describe_kind(*kind),
-        *kind == "optimizer" ? ": load it with nabla::load(optimizer, path)" : ""));
-  }
-  try {
-    module.load_state_dict(file.tensors);
-  } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(
-        fmt::format("nabla::load: '{}' does not fit the module: {}", path, e.what()));
-  }
-}
-
-void save(const optim::Optimizer& optimizer, const std::string& path) {
-  // fmt writes the shortest text that reads back as the same double.
-  save(optimizer.state(), path,
-       {{kKindKey, "optimizer"},
-        {kOptimizerKey, optimizer.name()},
-        {kLrKey, fmt::format("{}", optimizer.lr())}});
-}
-
-void load(optim::Optimizer& optimizer, const std::string& path) {
-  File file = read_file("nabla::load", path);
-  auto fail = [&path](const std::string& what) {
-    throw std::invalid_argument(fmt::format("nabla::load: '{}' {}", path, what));
-  };
-  const std::string* kind = find(file.metadata, kKindKey);
-  if (kind == nullptr) {
-    fail(
-        "has no \"nabla.kind\" metadata: it is not optimizer state written by "
-        "nabla::save(optimizer, path)");
-  }
-  if (*kind != "optimizer") {
-    fail(fmt::format("holds {}, not optimizer state{}", describe_kind(*kind),
-                     *kind == "module" ? ": load it with nabla::load(module, path)" : ""));
-  }
-  const std::string* name = find(file.metadata, kOptimizerKey);
-  if (name == nullptr) fail("has no \"nabla.optimizer\" metadata naming the optimizer");
-  if (*name != optimizer.name()) {
-    fail(fmt::format("holds the state of {}, but this optimizer is {}", *name, optimizer.name()));
-  }
-  const std::string* lr_text = find(file.metadata, kLrKey);
-  if (lr_text == nullptr) fail("has no \"nabla.lr\" metadata (the learning rate)");
-  double lr = 0.0;
-  const char* end = lr_text->data() + lr_text->size();
-  const auto [ptr, ec] = std::from_chars(lr_text->data(), end, lr);
-  if (ec != std::errc() || ptr != end || !(lr >= 0.0) || !std::isfinite(lr)) {
-    fail(fmt::format("has \"nabla.lr\": \"{}\", which is not a finite non-negative number",
-                     *lr_text));
-  }
-  try {
-    optimizer.load_state(file.tensors);
-  } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(
-        fmt::format("nabla::load: '{}' does not fit the optimizer: {}", path, e.what()));
-  }
-  optimizer.set_lr(lr);
 }
 
 }  // namespace nabla

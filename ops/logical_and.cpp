@@ -1,0 +1,18 @@
+// logical_and: elementwise logical "and" with NumPy broadcasting, as a bool tensor.
+//   forward : result = bool(a) ∧ bool(b), where bool(v) is v ≠ 0 (any dtypes, no promotion:
+//             float32 with float64 is fine here, as the values are only tested for zero)
+//   backward: none: the result is bool and never requires grad (no node, no registry entry)
+//   saves   : nothing
+//   shapes  : a and b broadcast together; result has the broadcast shape, dtype bool
+
+#include "kernels/compare.hpp"
+#include "ops/op_common.hpp"
+
+namespace nabla {
+
+Tensor logical_and(const Tensor& a, const Tensor& b, CallSite where) {
+  detail::CallSiteScope site(where);
+  return detail::logical_kernel("logical_and", detail::LogicalOp::and_, a, b);
+}
+
+}  // namespace nabla
