@@ -145,6 +145,11 @@ Tensor unary_kernel(const char* op, const Tensor& x, F&& f) {
         xt::noalias(d) = f(span(in, n));
       }
     };
+    if (x.impl()->contiguous) {  // the common case: one dense range, no layout to walk
+      parallel_for(x.numel(),
+                   [&](std::int64_t lo, std::int64_t hi) { apply(p + lo, o + lo, hi - lo); });
+      return;
+    }
     const Shape& os = out.impl()->strides;
     parallel_runs<2>(x.shape(), {&os, &x.impl()->strides}, x.numel(),
                      [&](const auto& off, std::int64_t n, const auto& inner) {
@@ -189,9 +194,19 @@ Tensor binary_kernel(const char* op, const Tensor& a_in, const Tensor& b_in, F&&
                      Dtype::bool_);
   }
   const Shape shape = broadcast_shapes(a_in.shape(), b_in.shape(), op);
-  const Tensor a = expand_view(converted(a_in, dtype), shape);
-  const Tensor b = expand_view(converted(b_in, dtype), shape);
+  const Tensor ac = converted(a_in, dtype);
+  const Tensor bc = converted(b_in, dtype);
   Tensor out = make_tensor(shape, dtype, op);
+  // The common cases without a layout walk (or the views it needs): dense operands of the
+  // result's shape, or one of them a single value.
+  const auto dense_full = [&](const Tensor& t) {
+    return t.impl()->contiguous && t.shape() == shape;
+  };
+  const auto single = [&](const Tensor& t) { return t.numel() == 1; };
+  const bool fast = (dense_full(ac) || single(ac)) && (dense_full(bc) || single(bc)) &&
+                    (dense_full(ac) || dense_full(bc) || out.numel() == 1);
+  const Tensor a = fast ? ac : expand_view(ac, shape);
+  const Tensor b = fast ? bc : expand_view(bc, shape);
   dispatch(dtype, [&](auto tag) {
     using T = std::conditional_t<std::is_same_v<decltype(tag), bool>, std::uint8_t, decltype(tag)>;
     T* o = base_ptr<T>(out);
@@ -213,6 +228,14 @@ Tensor binary_kernel(const char* op, const Tensor& a_in, const Tensor& b_in, F&&
         }
       }
     };
+    if (fast) {
+      const std::int64_t sx = a.numel() == out.numel() ? 1 : 0;
+      const std::int64_t sy = b.numel() == out.numel() && (sx == 0 || out.numel() > 1) ? 1 : 0;
+      parallel_for(out.numel(), [&](std::int64_t lo, std::int64_t hi) {
+        apply(pa + lo * sx, sx, pb + lo * sy, sy, o + lo, hi - lo);
+      });
+      return;
+    }
     const Shape& os = out.impl()->strides;
     parallel_runs<3>(shape, {&os, &a.impl()->strides, &b.impl()->strides}, out.numel(),
                      [&](const auto& off, std::int64_t n, const auto& inner) {
