@@ -24,8 +24,7 @@ struct DivNode final : Node {
 
 Tensor div(const Tensor& a, const Tensor& b, CallSite where) {
   detail::CallSiteScope site(where);
-  Tensor result = detail::binary_kernel(
-      "div", a, b, [](auto&& x, auto&& y) { return x / y; }, /*floating_only=*/true);
+  Tensor result = detail::binary_kernel("div", a, b, detail::kDiv, /*floating_only=*/true);
   if (auto node = record<DivNode>(result, {a, b})) {
     if (node->needs_input_grad(1)) node->a_ = node->save(a);
     node->b_ = node->save(b);

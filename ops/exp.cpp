@@ -19,7 +19,7 @@ struct ExpNode final : Node {
 Tensor exp(const Tensor& x, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("exp", x);
-  Tensor result = detail::unary_kernel("exp", x, [](auto&& v) { return xt::exp(v); });
+  Tensor result = detail::unary_kernel("exp", x, detail::kExp);
   if (auto node = record<ExpNode>(result, {x})) node->save_result(result);
   return result;
 }

@@ -20,7 +20,7 @@ struct LogNode final : Node {
 Tensor log(const Tensor& x, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("log", x);
-  Tensor result = detail::unary_kernel("log", x, [](auto&& v) { return xt::log(v); });
+  Tensor result = detail::unary_kernel("log", x, detail::kLog);
   if (auto node = record<LogNode>(result, {x})) node->save(x);
   return result;
 }

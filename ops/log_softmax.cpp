@@ -4,7 +4,7 @@
 //             exp(result) is softmax(x))
 //   saves   : result
 //   shapes  : any rank ≥ 1; result has x's shape. axis may be negative; outside the rank
-//             → std::out_of_range
+//             → std::out_of_range; x may have any strides (the kernel is softmax's)
 
 #include "ops/op_common.hpp"
 

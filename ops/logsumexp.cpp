@@ -1,10 +1,11 @@
 // logsumexp: log Σ exp(x) along one axis, computed stably.
 //   forward : result = m + log Σ exp(x − m) along the axis, m the maximum along it
-//             (accumulated in double)
+//             (accumulated in double; detail::for_each_lse_line, shared with softmax)
 //   backward: grad_x = reshape(grad_out, kept shape) ⊙ softmax(x, axis)
 //   saves   : x
 //   shapes  : x [.., n, ..] → the shape without the axis; with keepdim the axis stays as 1.
-//             axis may be negative; outside the rank → std::out_of_range
+//             axis may be negative; outside the rank → std::out_of_range;
+//             x may have any strides
 
 #include <cmath>
 
@@ -34,25 +35,14 @@ Tensor logsumexp(const Tensor& x, std::int64_t axis, bool keepdim, CallSite wher
   detail::check_defined("logsumexp", x);
   const auto a = static_cast<std::size_t>(normalize_axis(axis, x.dim(), "logsumexp"));
   const Shape& shape = x.shape();
-  const auto [outer, n, inner] = detail::split_at_axis(shape, a);
   Tensor result = detail::make_tensor(detail::reduced_shape(shape, {a}, keepdim), x.dtype());
   detail::dispatch_floating("logsumexp", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    const T* p = detail::data_ptr<T>(x);
-    T* o = detail::data_ptr<T>(result);
-    for (std::int64_t i = 0; i < outer; ++i) {
-      for (std::int64_t j = 0; j < inner; ++j) {
-        const std::int64_t base = i * n * inner + j;
-        double m = -INFINITY;
-        for (std::int64_t k = 0; k < n; ++k)
-          m = std::fmax(m, static_cast<double>(p[base + k * inner]));
-        if (std::isinf(m)) m = 0.0;  // all −inf, or an inf: no shift, IEEE decides
-        double z = 0.0;
-        for (std::int64_t k = 0; k < n; ++k)
-          z += std::exp(static_cast<double>(p[base + k * inner]) - m);
-        o[i * inner + j] = static_cast<T>(m + std::log(z));
-      }
-    }
+    T* o = detail::base_ptr<T>(result);
+    detail::for_each_lse_line<T>(x, a,
+                                 [&](std::int64_t i, const T*, std::int64_t, double m, double z) {
+                                   o[i] = static_cast<T>(m + std::log(z));
+                                 });
   });
   if (auto node = record<LogsumexpNode>(result, {x}, static_cast<std::int64_t>(a),
                                         detail::reduced_shape(shape, {a}, true))) {

@@ -3,6 +3,8 @@
 //   backward: grad_x = broadcast_to(reshape(grad_out, kept shape), x.shape) / n
 //   saves   : nothing
 //   shapes  : as sum
+//   dtypes  : floating only (an integer or bool x throws, naming the dtype, as PyTorch)
+//   kernel  : detail::sum_kernel (src/kernels/reduction.cpp), any strides
 
 #include "ops/op_common.hpp"
 
@@ -21,6 +23,7 @@ struct MeanNode final : Node {
 Tensor mean(const Tensor& x, const std::vector<std::int64_t>& axes, bool keepdim, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("mean", x);
+  detail::check_floating("mean", x);  // as PyTorch: the mean of integers has no dtype
   const auto ax = detail::reduction_axes("mean", x, axes);
   double n = 1.0;
   for (auto a : ax) n *= static_cast<double>(x.shape()[a]);

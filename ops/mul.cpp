@@ -20,7 +20,7 @@ struct MulNode final : Node {
 
 Tensor mul(const Tensor& a, const Tensor& b, CallSite where) {
   detail::CallSiteScope site(where);
-  Tensor result = detail::binary_kernel("mul", a, b, [](auto&& x, auto&& y) { return x * y; });
+  Tensor result = detail::binary_kernel("mul", a, b, detail::kMul);
   if (auto node = record<MulNode>(result, {a, b})) {
     if (node->needs_input_grad(1)) node->a_ = node->save(a);
     if (node->needs_input_grad(0)) node->b_ = node->save(b);

@@ -20,10 +20,7 @@ struct ReluNode final : Node {
 Tensor relu(const Tensor& x, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("relu", x);
-  Tensor result = detail::dispatch_floating("relu", x.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    return detail::unary_kernel("relu", x, [](auto&& v) { return xt::where(v < T(0), T(0), v); });
-  });
+  Tensor result = detail::unary_kernel("relu", x, detail::kRelu);
   if (auto node = record<ReluNode>(result, {x})) node->save_result(result);
   return result;
 }

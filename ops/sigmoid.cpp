@@ -19,10 +19,7 @@ struct SigmoidNode final : Node {
 Tensor sigmoid(const Tensor& x, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("sigmoid", x);
-  Tensor result = detail::dispatch_floating("sigmoid", x.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    return detail::unary_kernel("sigmoid", x, [](auto&& v) { return T(1) / (T(1) + xt::exp(-v)); });
-  });
+  Tensor result = detail::unary_kernel("sigmoid", x, detail::kSigmoid);
   if (auto node = record<SigmoidNode>(result, {x})) node->save_result(result);
   return result;
 }

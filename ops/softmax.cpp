@@ -1,10 +1,11 @@
 // softmax: normalized exponentials along one axis.
 //   forward : result = exp(x − m) / Σ exp(x − m) along the axis, m the maximum along it
-//             (subtracting m keeps exp from overflowing; accumulated in double)
+//             (subtracting m keeps exp from overflowing; accumulated in double;
+//             detail::for_each_lse_line, shared with logsumexp and log_softmax)
 //   backward: grad_x = s ⊙ (grad_out − Σ(grad_out ⊙ s))   (Σ along the axis, kept as 1)
 //   saves   : result s
 //   shapes  : any rank ≥ 1; result has x's shape. axis may be negative; outside the rank
-//             → std::out_of_range
+//             → std::out_of_range; x may have any strides
 
 #include <cmath>
 
@@ -25,29 +26,21 @@ struct SoftmaxNode final : Node {
 // softmax (or log_softmax) of x along `axis` (normalized) as a new tensor.
 Tensor softmax_kernel(const Tensor& x, std::size_t axis, bool log) {
   const Shape& shape = x.shape();
-  const auto [outer, n, inner] = detail::split_at_axis(shape, axis);
+  [[maybe_unused]] const auto [outer, n, inner] = detail::split_at_axis(shape, axis);
   Tensor out = detail::make_tensor(shape, x.dtype());
-  detail::dispatch_floating("softmax", x.dtype(), [&](auto tag) {
+  detail::dispatch_floating(log ? "log_softmax" : "softmax", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    const T* p = detail::data_ptr<T>(x);
-    T* o = detail::data_ptr<T>(out);
-    for (std::int64_t a = 0; a < outer; ++a) {
-      for (std::int64_t b = 0; b < inner; ++b) {
-        const std::int64_t base = a * n * inner + b;
-        double m = -INFINITY;
-        for (std::int64_t k = 0; k < n; ++k)
-          m = std::fmax(m, static_cast<double>(p[base + k * inner]));
-        if (std::isinf(m)) m = 0.0;  // all −inf (or an inf): no shift, IEEE decides
-        double z = 0.0;
-        for (std::int64_t k = 0; k < n; ++k)
-          z += std::exp(static_cast<double>(p[base + k * inner]) - m);
-        const double lz = std::log(z);
-        for (std::int64_t k = 0; k < n; ++k) {
-          const double v = static_cast<double>(p[base + k * inner]) - m;
-          o[base + k * inner] = static_cast<T>(log ? v - lz : std::exp(v) / z);
-        }
-      }
-    }
+    T* o = detail::base_ptr<T>(out);
+    detail::for_each_lse_line<T>(
+        x, axis, [&](std::int64_t i, const T* line, std::int64_t s, double m, double z) {
+          // Line i (row-major over the other axes) starts at (i / inner)·n·inner + i % inner.
+          T* dst = o + (i / inner) * n * inner + i % inner;
+          const double lz = std::log(z);
+          for (std::int64_t k = 0; k < n; ++k) {
+            const double v = static_cast<double>(line[k * s]) - m;
+            dst[k * inner] = static_cast<T>(log ? v - lz : std::exp(v) / z);
+          }
+        });
   });
   return out;
 }

@@ -20,7 +20,7 @@ struct SqrtNode final : Node {
 Tensor sqrt(const Tensor& x, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("sqrt", x);
-  Tensor result = detail::unary_kernel("sqrt", x, [](auto&& v) { return xt::sqrt(v); });
+  Tensor result = detail::unary_kernel("sqrt", x, detail::kSqrt);
   if (auto node = record<SqrtNode>(result, {x})) node->save_result(result);
   return result;
 }

@@ -23,7 +23,7 @@ Tensor sub(const Tensor& a, const Tensor& b, CallSite where) {
         "nabla::sub: subtracting two bool tensors is not supported (as PyTorch); use "
         "logical_xor, or convert with .to()");
   }
-  Tensor result = detail::binary_kernel("sub", a, b, [](auto&& x, auto&& y) { return x - y; });
+  Tensor result = detail::binary_kernel("sub", a, b, detail::kSub);
   record<SubNode>(result, {a, b});
   return result;
 }

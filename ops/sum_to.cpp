@@ -32,7 +32,7 @@ Tensor sum_to(const Tensor& x, const Shape& shape, CallSite where) {
   for (std::size_t i = 0; i < x.shape().size(); ++i) {
     if (i < lead || (shape[i - lead] == 1 && x.shape()[i] != 1)) axes.push_back(i);
   }
-  Tensor result = detail::sum_kernel(detail::dense(x), axes, shape);
+  Tensor result = detail::sum_kernel(x, axes, shape);
   record<SumToNode>(result, {x});
   return result;
 }

@@ -19,7 +19,7 @@ struct TanhNode final : Node {
 Tensor tanh(const Tensor& x, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("tanh", x);
-  Tensor result = detail::unary_kernel("tanh", x, [](auto&& v) { return xt::tanh(v); });
+  Tensor result = detail::unary_kernel("tanh", x, detail::kTanh);
   if (auto node = record<TanhNode>(result, {x})) node->save_result(result);
   return result;
 }

@@ -38,6 +38,7 @@
 #include "nabla/ops.hpp"
 #include "nabla/optim.hpp"
 #include "nabla/registry.hpp"
+#include "nabla/threads.hpp"
 #include "nabla/sweep.hpp"
 
 namespace {
@@ -292,6 +293,14 @@ const std::vector<Trigger>& triggers() {
       {"axes-repeated",
        [] {
          nabla::sum(nabla::zeros({2, 3}), {1, -1});
+       }},
+      {"mean-integer",
+       [] {
+         nabla::mean(nabla::tensor({1, 2}, nabla::i64));
+       }},
+      {"set-num-threads",
+       [] {
+         nabla::set_num_threads(0);
        }},
       {"max-empty",
        [] {

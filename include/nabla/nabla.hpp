@@ -19,4 +19,5 @@
 #include "nabla/shape.hpp"
 #include "nabla/sweep.hpp"
 #include "nabla/tensor.hpp"
+#include "nabla/threads.hpp"
 #include "nabla/xtensor.hpp"

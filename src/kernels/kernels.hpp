@@ -6,6 +6,8 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include <xtensor/xadapt.hpp>
@@ -15,6 +17,9 @@
 #include <xtensor/xscalar.hpp>
 
 #include "core/tensor_impl.hpp"
+#include "kernels/reduction.hpp"
+#include "kernels/runs.hpp"
+#include "kernels/simd.hpp"
 
 namespace nabla::detail {
 
@@ -49,37 +54,110 @@ inline AxisSplit split_at_axis(const Shape& shape, std::size_t axis) {
   return s;
 }
 
-/// `n` values of `t` from flat index `start`, as a 1-d adaptor (no copy).
+/// `n` dense values from `p` as a 1-d xtensor adaptor (no copy).
 template <class T>
-auto flat_range(const Tensor& t, std::int64_t start, std::int64_t n) {
+auto span(T* p, std::int64_t n) {
   const auto un = static_cast<std::size_t>(n);
-  return xt::adapt(data_ptr<T>(t) + start, un, xt::no_ownership(), std::array<std::size_t, 1>{un});
+  return xt::adapt(p, un, xt::no_ownership(), std::array<std::size_t, 1>{un});
 }
 
-/// When `t` broadcast to `shape` only repeats along leading axes (t's shape, without
-/// leading 1s, is a suffix of `shape`), the number of values in one repeat; else 0.
-inline std::int64_t row_broadcast(const Tensor& t, const Shape& shape) {
-  const Shape& s = t.shape();
-  std::size_t first = 0;
-  while (first < s.size() && s[first] == 1) ++first;
-  const std::size_t n = s.size() - first;
-  if (n == 0 || n > shape.size()) return 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (s[first + i] != shape[shape.size() - n + i]) return 0;
+/// Elementwise functions that have a vector kernel for every instruction set
+/// (kernels/simd.hpp): pass one of these to unary_kernel / binary_kernel instead of a
+/// lambda, and float32/float64 work runs through the kernel picked at run time. Each is
+/// also callable on xtensor expressions, for the other dtypes.
+template <UnaryFn F>
+struct HotUnary {
+  static constexpr UnaryFn fn = F;
+  template <class E>
+  auto operator()(E&& v) const {
+    using T = typename std::decay_t<E>::value_type;
+    if constexpr (F == UnaryFn::neg)
+      return -v;
+    else if constexpr (F == UnaryFn::exp)
+      return xt::exp(v);
+    else if constexpr (F == UnaryFn::log)
+      return xt::log(v);
+    else if constexpr (F == UnaryFn::sqrt)
+      return xt::sqrt(v);
+    else if constexpr (F == UnaryFn::tanh)
+      return xt::tanh(v);
+    else if constexpr (F == UnaryFn::sigmoid)
+      return T(1) / (T(1) + xt::exp(-v));
+    else
+      return xt::where(v < T(0), T(0), v);
   }
-  return t.numel();
-}
+};
+template <BinaryFn F>
+struct HotBinary {
+  static constexpr BinaryFn fn = F;
+  template <class X, class Y>
+  auto operator()(X&& x, Y&& y) const {
+    if constexpr (F == BinaryFn::add)
+      return x + y;
+    else if constexpr (F == BinaryFn::sub)
+      return x - y;
+    else if constexpr (F == BinaryFn::mul)
+      return x * y;
+    else
+      return x / y;
+  }
+};
+inline constexpr HotUnary<UnaryFn::neg> kNeg{};
+inline constexpr HotUnary<UnaryFn::exp> kExp{};
+inline constexpr HotUnary<UnaryFn::log> kLog{};
+inline constexpr HotUnary<UnaryFn::sqrt> kSqrt{};
+inline constexpr HotUnary<UnaryFn::tanh> kTanh{};
+inline constexpr HotUnary<UnaryFn::sigmoid> kSigmoid{};
+inline constexpr HotUnary<UnaryFn::relu> kRelu{};
+inline constexpr HotBinary<BinaryFn::add> kAdd{};
+inline constexpr HotBinary<BinaryFn::sub> kSub{};
+inline constexpr HotBinary<BinaryFn::mul> kMul{};
+inline constexpr HotBinary<BinaryFn::div> kDiv{};
 
-/// result = f(x) elementwise for a floating x (else std::invalid_argument naming `op`);
-/// f maps an xtensor expression to an expression.
 template <class F>
-Tensor unary_kernel(const char* op, const Tensor& x_in, F&& f) {
-  const Tensor x = dense(x_in);
+concept HasUnarySimd = requires {
+  std::decay_t<F>::fn;
+}
+&&std::is_same_v<std::decay_t<decltype(std::decay_t<F>::fn)>, UnaryFn>;
+template <class F>
+concept HasBinarySimd = requires {
+  std::decay_t<F>::fn;
+}
+&&std::is_same_v<std::decay_t<decltype(std::decay_t<F>::fn)>, BinaryFn>;
+
+/// result = f(x) elementwise for a floating x (else std::invalid_argument naming `op`), x
+/// with any strides (read in place, never copied whole); the result is contiguous. f maps
+/// an xtensor expression to an expression, or is one of the kernels above. Large inputs
+/// are split over the kernel threads.
+template <class F>
+Tensor unary_kernel(const char* op, const Tensor& x, F&& f) {
+  check_defined(op, x);
   Tensor out = make_tensor(x.shape(), x.dtype(), op);
   dispatch_floating(op, x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    auto o = flat<T>(out);
-    xt::noalias(o) = f(flat<T>(x));
+    T* o = base_ptr<T>(out);
+    const T* p = base_ptr<T>(x);
+    auto apply = [&](const T* in, T* dst, std::int64_t n) {
+      if constexpr (HasUnarySimd<F>) {
+        unary_simd<T>(std::decay_t<F>::fn)(in, dst, n);
+      } else {
+        auto d = span(dst, n);
+        xt::noalias(d) = f(span(in, n));
+      }
+    };
+    if (x.impl()->contiguous) {  // the common case: one dense range, no layout to walk
+      parallel_for(x.numel(),
+                   [&](std::int64_t lo, std::int64_t hi) { apply(p + lo, o + lo, hi - lo); });
+      return;
+    }
+    const Shape& os = out.impl()->strides;
+    parallel_runs<2>(x.shape(), {&os, &x.impl()->strides}, x.numel(),
+                     [&](const auto& off, std::int64_t n, const auto& inner) {
+                       gathered(p + off[1], inner[1], n,
+                                [&](const T* in, std::int64_t j, std::int64_t m) {
+                                  apply(in, o + off[0] + j, m);
+                                });
+                     });
   });
   return out;
 }
@@ -100,8 +178,9 @@ Tensor scalar_operand(const char* op, double v, const Tensor& t);
 Tensor converted(const Tensor& t, Dtype d);
 
 /// result = f(a, b) elementwise with NumPy broadcasting, in the promoted dtype
-/// (binary_result_dtype); f takes two xtensor expressions or an expression and a scalar
-/// of the element type.
+/// (binary_result_dtype); a and b may have any strides (broadcast operands are read through
+/// stride-0 views, never copied). f takes two xtensor expressions or an expression and a
+/// scalar of the element type, or is one of the kernels above.
 template <class F>
 Tensor binary_kernel(const char* op, const Tensor& a_in, const Tensor& b_in, F&& f,
                      bool floating_only = false) {
@@ -114,51 +193,80 @@ Tensor binary_kernel(const char* op, const Tensor& a_in, const Tensor& b_in, F&&
     return converted(binary_kernel(op, converted(a_in, Dtype::u8), converted(b_in, Dtype::u8), f),
                      Dtype::bool_);
   }
-  const Tensor a = dense(converted(a_in, dtype));
-  const Tensor b = dense(converted(b_in, dtype));
-  Shape shape = broadcast_shapes(a.shape(), b.shape(), op);
+  const Shape shape = broadcast_shapes(a_in.shape(), b_in.shape(), op);
+  const Tensor ac = converted(a_in, dtype);
+  const Tensor bc = converted(b_in, dtype);
   Tensor out = make_tensor(shape, dtype, op);
+  // The common cases without a layout walk (or the views it needs): dense operands of the
+  // result's shape, or one of them a single value.
+  const auto dense_full = [&](const Tensor& t) {
+    return t.impl()->contiguous && t.shape() == shape;
+  };
+  const auto single = [&](const Tensor& t) { return t.numel() == 1; };
+  const bool fast = (dense_full(ac) || single(ac)) && (dense_full(bc) || single(bc)) &&
+                    (dense_full(ac) || dense_full(bc) || out.numel() == 1);
+  const Tensor a = fast ? ac : expand_view(ac, shape);
+  const Tensor b = fast ? bc : expand_view(bc, shape);
   dispatch(dtype, [&](auto tag) {
     using T = std::conditional_t<std::is_same_v<decltype(tag), bool>, std::uint8_t, decltype(tag)>;
-    auto o = flat<T>(out);
-    if (a.shape() == b.shape()) {
-      xt::noalias(o) = f(flat<T>(a), flat<T>(b));
-    } else if (b.numel() == 1 && a.shape() == shape) {
-      xt::noalias(o) = f(flat<T>(a), xt::xscalar<T>(*data_ptr<T>(b)));
-    } else if (a.numel() == 1 && b.shape() == shape) {
-      xt::noalias(o) = f(xt::xscalar<T>(*data_ptr<T>(a)), flat<T>(b));
-    } else if (const std::int64_t inner = row_broadcast(b, shape);
-               inner > 0 && a.shape() == shape) {
-      // b repeats along the leading axes (a bias over rows): one flat pass per row.
-      for (std::int64_t r = 0; r < out.numel() / inner; ++r) {
-        auto orow = flat_range<T>(out, r * inner, inner);
-        xt::noalias(orow) = f(flat_range<T>(a, r * inner, inner), flat_range<T>(b, 0, inner));
+    T* o = base_ptr<T>(out);
+    const T* pa = base_ptr<T>(a);
+    const T* pb = base_ptr<T>(b);
+    // dst[i] = f(x[i·sx], y[i·sy]), sx and sy each 0 (a repeated value) or 1.
+    auto apply = [&](const T* x, std::int64_t sx, const T* y, std::int64_t sy, T* dst,
+                     std::int64_t n) {
+      if constexpr (HasBinarySimd<F> && std::is_floating_point_v<T>) {
+        binary_simd<T>(std::decay_t<F>::fn)(x, sx, y, sy, dst, n);
+      } else {
+        auto d = span(dst, n);
+        if (sx && sy) {
+          xt::noalias(d) = f(span(x, n), span(y, n));
+        } else if (sx) {
+          xt::noalias(d) = f(span(x, n), xt::xscalar<T>(*y));
+        } else {
+          xt::noalias(d) = f(xt::xscalar<T>(*x), span(y, n));
+        }
       }
-    } else if (const std::int64_t inner_a = row_broadcast(a, shape);
-               inner_a > 0 && b.shape() == shape) {
-      for (std::int64_t r = 0; r < out.numel() / inner_a; ++r) {
-        auto orow = flat_range<T>(out, r * inner_a, inner_a);
-        xt::noalias(orow) = f(flat_range<T>(a, 0, inner_a), flat_range<T>(b, r * inner_a, inner_a));
-      }
-    } else {
-      auto on = nd<T>(out);
-      xt::noalias(on) = xt::broadcast(f(nd<T>(a), nd<T>(b)), xshape(shape));
+    };
+    if (fast) {
+      const std::int64_t sx = a.numel() == out.numel() ? 1 : 0;
+      const std::int64_t sy = b.numel() == out.numel() && (sx == 0 || out.numel() > 1) ? 1 : 0;
+      parallel_for(out.numel(), [&](std::int64_t lo, std::int64_t hi) {
+        apply(pa + lo * sx, sx, pb + lo * sy, sy, o + lo, hi - lo);
+      });
+      return;
     }
+    const Shape& os = out.impl()->strides;
+    parallel_runs<3>(shape, {&os, &a.impl()->strides, &b.impl()->strides}, out.numel(),
+                     [&](const auto& off, std::int64_t n, const auto& inner) {
+                       const T* x = pa + off[1];
+                       const T* y = pb + off[2];
+                       T* dst = o + off[0];
+                       const std::int64_t sx = inner[1], sy = inner[2];
+                       if ((sx == 0 || sx == 1) && (sy == 1 || (sy == 0 && sx == 1))) {
+                         apply(x, sx, y, sy, dst, n);
+                       } else if (sy == 0) {
+                         // x strided (or both repeated): gather x, y stays a scalar.
+                         gathered(x, sx, n, [&](const T* xd, std::int64_t j, std::int64_t m) {
+                           apply(xd, 1, y, 0, dst + j, m);
+                         });
+                       } else if (sx == 0) {
+                         gathered(y, sy, n, [&](const T* yd, std::int64_t j, std::int64_t m) {
+                           apply(x, 0, yd, 1, dst + j, m);
+                         });
+                       } else {
+                         gathered(x, sx, n, [&](const T* xd, std::int64_t j, std::int64_t m) {
+                           gathered(y + j * sy, sy, m,
+                                    [&](const T* yd, std::int64_t k, std::int64_t r) {
+                                      apply(xd + k, 1, yd, 1, dst + j + k, r);
+                                    });
+                         });
+                       }
+                     });
   });
   return out;
 }
 
-/// Sums `x` over `axes` (already normalized, distinct, sorted) into a new tensor of
-/// shape `out_shape` (the reduced shape, with or without the kept unit axes).
-Tensor sum_kernel(const Tensor& x, const std::vector<std::size_t>& axes, Shape out_shape);
-
-/// Validates and normalizes reduction axes (negative from the end, no repeats); empty
-/// `axes` means every axis. Returns them sorted.
-std::vector<std::size_t> reduction_axes(const char* op, const Tensor& x,
-                                        const std::vector<std::int64_t>& axes);
-
-/// The shape after reducing `axes` of `shape`, keeping them as 1 or dropping them.
-Shape reduced_shape(const Shape& shape, const std::vector<std::size_t>& axes, bool keepdim);
 
 /// C = op(A)·op(B) through OpenBLAS gemm, row-major. Shapes are checked by the caller.
 void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k,

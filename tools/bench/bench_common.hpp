@@ -141,12 +141,13 @@ inline double sum_floats(const float* p, std::size_t n) {
 enum class Clock { wall, cpu };
 
 struct Options {
-  int reps = 31;             // measured repetitions; the median is reported
-  int warmup = 5;            // unmeasured runs of the work first (they also calibrate)
-  int threads = 1;           // OpenBLAS (and libtorch intra-op) threads
-  double min_rep_ms = 2.0;   // each repetition runs the work often enough to last this long
-  Clock clock = Clock::cpu;  // resolved from --clock (auto: cpu with 1 thread, else wall)
-  std::string json;          // write results here when not empty
+  int reps = 31;              // measured repetitions; the median is reported
+  int warmup = 5;             // unmeasured runs of the work first (they also calibrate)
+  int threads = 1;            // OpenBLAS (and libtorch intra-op) threads
+  double min_rep_ms = 2.0;    // each repetition runs the work often enough to last this long
+  Clock clock = Clock::cpu;   // resolved from --clock (auto: cpu with 1 thread, else wall)
+  std::string json;           // write results here when not empty
+  bool skip_kernels = false;  // --no-kernels: leave out nabla-bench's kernel rows
 };
 
 inline const char* clock_name(Clock c) {
@@ -156,7 +157,7 @@ inline const char* clock_name(Clock c) {
 inline void print_usage(std::FILE* out, const char* prog, const char* what) {
   std::fprintf(out,
                "usage: %s [--reps N] [--warmup N] [--threads N] [--clock auto|cpu|wall]\n"
-               "       [--min-rep-ms MS] [--json FILE] [--help]\n"
+               "       [--min-rep-ms MS] [--json FILE] [--no-kernels] [--help]\n"
                "\n"
                "Times %s: a chain of %d scalar ops (mul, add, tanh) forward and backward,\n"
                "the seed network's training step (sigmoid(X*W + b), squared loss,\n"
@@ -177,6 +178,8 @@ inline void print_usage(std::FILE* out, const char* prog, const char* what) {
                "  --min-rep-ms MS repeat the work inside one repetition until it lasts\n"
                "                  at least MS milliseconds (default 2)\n"
                "  --json FILE     also write the results as JSON to FILE\n"
+               "  --no-kernels    leave out the kernel rows (add/mul/exp/sigmoid on 10^6\n"
+               "                  and 10^7 values, matmul of views; nabla-bench only)\n"
                "  --help          show this help\n",
                prog, what, kChainOps);
 }
@@ -204,6 +207,10 @@ inline std::pair<std::optional<Options>, int> parse_args(int argc, char** argv, 
     if (arg == "--help" || arg == "-h") {
       print_usage(stdout, prog, what);
       return {std::nullopt, 0};
+    }
+    if (arg == "--no-kernels") {
+      o.skip_kernels = true;
+      continue;
     }
     const bool takes_value = arg == "--reps" || arg == "--warmup" || arg == "--threads" ||
                              arg == "--json" || arg == "--min-rep-ms" || arg == "--clock";

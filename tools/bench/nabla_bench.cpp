@@ -16,6 +16,9 @@
 //                  next to its eight bare gemm calls.
 //   elementwise  : nabla::add on two [60000, 784] float32 tensors (the whole Fashion-MNIST
 //                  training set), per op; each result is a fresh 188 MB buffer.
+//   kernels      : add, mul, exp, sigmoid on 10⁶ and 10⁷ float32 values, contiguous and
+//                  transposed, at 1 and 2 threads, against -march=native loops; matmul
+//                  fed by x.t() and by a permute (kernel_rows.cpp; --no-kernels skips).
 //
 // It also counts heap allocations (calls of operator new) per op and per step, in one
 // untimed pass: DESIGN.md §9 wants no allocation that a pool could avoid. The count covers
@@ -39,6 +42,12 @@
 #include <vector>
 
 #include "bench_common.hpp"
+
+namespace bench {
+// kernel_rows.cpp: the elementwise kernel rows and matmul of views.
+void bench_kernels(const Options& o, std::vector<Result>& results, std::vector<Check>& allocs,
+                   long (*allocations)());
+}  // namespace bench
 
 // ---- counting operator new ---------------------------------------------------------------
 // Replaces the global allocation functions (the array and nothrow forms of libstdc++ call
@@ -399,7 +408,7 @@ int main(int argc, char** argv) {
   if (!parsed) return code;
   const bench::Options& o = *parsed;
   bench::g_clock = o.clock;
-  openblas_set_num_threads(o.threads);
+  nabla::set_num_threads(o.threads);  // nabla's kernel threads and OpenBLAS's
 
   std::vector<bench::Result> results;
   std::vector<bench::Check> checks;
@@ -414,6 +423,7 @@ int main(int argc, char** argv) {
     bench_gemm_mlp(o, results);
     bench_elementwise_big(o, results, checks);
     bench_anomaly(o, results);
+    if (!o.skip_kernels) bench::bench_kernels(o, results, allocs, [] { return t_allocations; });
   } catch (const std::exception& e) {
     std::fprintf(stderr, "nabla-bench: %s\n", e.what());
     return 1;

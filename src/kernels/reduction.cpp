@@ -1,0 +1,122 @@
+// The sum over axes, and the axis bookkeeping reductions share.
+
+#include "kernels/reduction.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <type_traits>
+
+#include "kernels/runs.hpp"
+#include "kernels/simd.hpp"
+
+namespace nabla::detail {
+
+std::vector<std::size_t> reduction_axes(const char* op, const Tensor& x,
+                                        const std::vector<std::int64_t>& axes) {
+  std::vector<std::size_t> out;
+  if (axes.empty()) {
+    for (std::int64_t i = 0; i < x.dim(); ++i) out.push_back(static_cast<std::size_t>(i));
+    return out;
+  }
+  for (auto a : axes) {
+    const auto n = static_cast<std::size_t>(normalize_axis(a, x.dim(), op));
+    if (std::find(out.begin(), out.end(), n) != out.end()) {
+      throw std::invalid_argument(fmt::format("nabla::{}: axis {} appears twice in the axes [{}]",
+                                              op, a, fmt::join(axes, ", ")));
+    }
+    out.push_back(n);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Shape reduced_shape(const Shape& shape, const std::vector<std::size_t>& axes, bool keepdim) {
+  Shape out;
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    const bool reduced = std::find(axes.begin(), axes.end(), i) != axes.end();
+    if (!reduced) {
+      out.push_back(shape[i]);
+    } else if (keepdim) {
+      out.push_back(1);
+    }
+  }
+  return out;
+}
+
+namespace {
+// Adds the values of one run (n values of x from p, stride s) into acc[0] when the run
+// lies along reduced axes (as = 0), else acc[j·as] += p[j·s].
+template <class T, class Acc>
+void add_run(const T* p, std::int64_t s, std::int64_t n, Acc* acc, std::int64_t as) {
+  if (as == 0) {
+    if constexpr (std::is_floating_point_v<T>) {
+      if (s == 1) {
+        *acc += sum_simd<T>(p, n);
+        return;
+      }
+    }
+    Acc row = 0;
+    for (std::int64_t j = 0; j < n; ++j) row += static_cast<Acc>(p[j * s]);
+    *acc += row;
+  } else {
+    for (std::int64_t j = 0; j < n; ++j) acc[j * as] += static_cast<Acc>(p[j * s]);
+  }
+}
+}  // namespace
+
+Tensor sum_kernel(const Tensor& x, const std::vector<std::size_t>& axes, Shape out_shape) {
+  Tensor out = make_tensor(std::move(out_shape), sum_dtype(x.dtype()), "sum");
+  const Shape& shape = x.shape();
+  const std::size_t rank = shape.size();
+  // The stride of each input axis in the output (0 on reduced axes): walking the input
+  // adds every element into its output slot.
+  Shape out_stride(rank, 0);
+  std::int64_t s = 1;
+  for (std::size_t i = rank; i-- > 0;) {
+    if (std::find(axes.begin(), axes.end(), i) == axes.end()) {
+      out_stride[i] = s;
+      s *= shape[i];
+    }
+  }
+  dispatch(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    // Integers wrap modulo 2⁶⁴ (unsigned: defined), as PyTorch's int64 sums.
+    using Acc = std::conditional_t<std::is_floating_point_v<T>, double, std::uint64_t>;
+    using Out = std::conditional_t<std::is_floating_point_v<T>, T, std::int64_t>;
+    const T* p = base_ptr<T>(x);
+    std::vector<Acc> acc(static_cast<std::size_t>(out.numel()), Acc{0});
+    const std::array<const Shape*, 2> strides{&out_stride, &x.impl()->strides};
+    const std::int64_t n = x.numel();
+    if (out.numel() == 1 && n >= 2 * kParallelGrain) {
+      // Everything into one value: each thread sums a piece, the pieces added in order.
+      const RunLayout<2> l = merge_layout<2>(shape, strides);
+      const std::int64_t pieces = std::min<std::int64_t>(kernel_threads(), n / kParallelGrain);
+      std::vector<Acc> part(static_cast<std::size_t>(pieces), Acc{0});
+      parallel_for(
+          pieces,
+          [&](std::int64_t lo, std::int64_t hi) {
+            for (std::int64_t c = lo; c < hi; ++c) {
+              for_each_run_in<2>(l, n * c / pieces, n * (c + 1) / pieces,
+                                 [&](const auto& off, std::int64_t len, const auto& inner) {
+                                   add_run(p + off[1], inner[1], len,
+                                           &part[static_cast<std::size_t>(c)], inner[0]);
+                                 });
+            }
+          },
+          1);
+      for (const Acc v : part) acc[0] += v;
+    } else {
+      for_each_run<2>(shape, strides, [&](const auto& off, std::int64_t len, const auto& inner) {
+        add_run(p + off[1], inner[1], len, acc.data() + off[0], inner[0]);
+      });
+    }
+    Out* o = base_ptr<Out>(out);
+    for (std::size_t i = 0; i < acc.size(); ++i) o[i] = static_cast<Out>(acc[i]);
+  });
+  return out;
+}
+
+}  // namespace nabla::detail
