@@ -72,6 +72,12 @@ void register_slice_backward(OpRegistry& r) {
          .fn =
              [](const std::vector<Tensor>& in) {
                const Shape& s = in[0].shape();
+               if (s.empty() || s.size() > 2) {
+                 throw std::invalid_argument(fmt::format(
+                     "nabla::slice_backward: the registry's sample takes a gradient of rank 1 "
+                     "or 2, got {}",
+                     shape_str(s)));
+               }
                if (s.size() == 1) {  // the gradient of select(x, 0, 1) of a [3,k] x
                  return slice_backward(in[0], {3, s[0]}, {"select", 0, 1, 1, 1, true});
                }

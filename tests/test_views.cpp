@@ -103,4 +103,37 @@ TEST(Views, LeafGradientIsDenseEvenWhenTheRuleReturnsAView) {
   expect_tensor(x.grad(), {2, 3}, {2, 2, 2, 2, 2, 2}, nabla::f64);
 }
 
+TEST(Views, GradientsOfEmptyTensorsAccumulateWhateverTheirStrides) {
+  // Found by tools/fuzz: an empty expanded gradient (strides all 0) is "contiguous", was
+  // stored as .grad, and the next accumulation refused to write into it.
+  Tensor x = nabla::zeros({5, 0}, nabla::f64).requires_grad_();
+  x.sum().backward();
+  x.sum().backward();
+  EXPECT_EQ(x.grad().shape(), (nabla::Shape{5, 0}));
+  Tensor e = nabla::zeros({1, 0}).expand({4, 0});
+  EXPECT_NO_THROW(e.fill_(1.0));  // nothing to write
+}
+
+TEST(Views, MatmulReadsTransposedAndRowStridedOperandsInPlace) {
+  // The matmul(x.t(), x), and a narrow of the columns (a leading dimension larger
+  // than the row), against the same products of contiguous copies.
+  nabla::Generator gen(3);
+  Tensor x = nabla::randn({4, 3}, gen, nabla::f64).requires_grad_();
+  Tensor wide = nabla::randn({3, 7}, gen, nabla::f64);
+  const Tensor xt = x.t();
+  ASSERT_FALSE(xt.is_contiguous());
+  expect_tensor(nabla::matmul(xt, x), {3, 3},
+                nabla::matmul(xt.contiguous(), x).to_vector(), nabla::f64);
+  const Tensor cols = wide.narrow(1, 2, 4);  // [3,4], row stride 7
+  expect_tensor(nabla::matmul(x, cols), {4, 4}, nabla::matmul(x, cols.contiguous()).to_vector(),
+                nabla::f64);
+  const Tensor stepped = wide.slice(1, 0, 7, 2);  // [3,4], column stride 2: copied for gemm
+  expect_tensor(nabla::matmul(x, stepped), {4, 4},
+                nabla::matmul(x, stepped.contiguous()).to_vector(), nabla::f64);
+  const nabla::Function fn = [](const std::vector<Tensor>& in) {
+    return nabla::matmul(in[0].t(), in[0].narrow(1, 0, 2)).sum();
+  };
+  expect_gradients_match(fn, {normal({4, 3}, 91)});
+}
+
 }  // namespace

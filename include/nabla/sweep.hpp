@@ -24,11 +24,10 @@ struct SweepOptions {
   std::uint64_t seed = 0;
   /// Also check second derivatives (for ops whose entry asks for it).
   bool gradgrad = true;
-  /// Also feed every sample as non-contiguous views (see SweepLayout and check_layout).
-  /// Off by default until every built-in op reads views (sum, mean, softmax, log_softmax,
-  /// logsumexp, matmul/mm and cross_entropy do not yet); tests/ops/test_registry_sweep.cpp
-  /// runs the layouts for every op regardless.
-  bool layouts = false;
+  /// Also feed every sample as non-contiguous views (see SweepLayout and check_layout):
+  /// the forward must equal the op on the contiguous sample, and gradcheck pass through
+  /// the views.
+  bool layouts = true;
 };
 
 /// A non-contiguous layout holding a sample input's values, shape and dtype.

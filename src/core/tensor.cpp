@@ -262,7 +262,9 @@ void check_inplace(const Tensor& t, const char* op) {
         op, t.is_leaf() ? "a leaf" : "produced by an op"));
   }
   // An expanded view repeats one element along a stride-0 axis: writing into it would
-  // write each value many times over the same memory.
+  // write each value many times over the same memory. (A tensor without elements has
+  // nothing to write, whatever its strides.)
+  if (t.numel() == 0) return;
   const Shape& shape = t.shape();
   const Shape& strides = t.strides();
   for (std::size_t d = 0; d < shape.size(); ++d) {

@@ -92,18 +92,6 @@ const nabla::OpInfo& op_named(const std::string& name) {
   return *op;
 }
 
-// Ops whose files other parts of issue 10 make view-aware (ops/sum.cpp, mean, softmax,
-// log_softmax, logsumexp, matmul, cross_entropy): their view layouts are skipped, not
-// failed, while they still refuse views; the skip ends by itself once they pass.
-bool awaits_view_support(const std::string& name) {
-  if (name == "sum_to") return false;  // a view op's file: it must pass
-  for (const std::string root :
-       {"sum", "mean", "softmax", "log_softmax", "logsumexp", "matmul", "mm", "cross_entropy"}) {
-    if (name == root || name.rfind(root + "_", 0) == 0) return true;
-  }
-  return false;
-}
-
 class RegistrySweep : public testing::TestWithParam<SweepCase> {};
 
 TEST_P(RegistrySweep, GradientsMatchFiniteDifferences) {
@@ -138,9 +126,6 @@ TEST_P(RegistrySweep, ViewLayoutsMatchTheContiguousSample) {
   ASSERT_LT(c.index, samples.size());
   for (nabla::SweepLayout layout : nabla::kSweepLayouts) {
     const nabla::LayoutCheck check = nabla::check_layout(op, samples[c.index], layout);
-    if (!check.passed && awaits_view_support(op.name)) {
-      GTEST_SKIP() << op.name << " does not read views yet: " << check.message;
-    }
     EXPECT_TRUE(check.passed) << op.name << " [" << c.label << "] as " << nabla::layout_name(layout)
                               << ": " << check.message;
   }
