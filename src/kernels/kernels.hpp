@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -116,14 +117,19 @@ inline constexpr HotBinary<BinaryFn::div> kDiv{};
 
 template <class F>
 concept HasUnarySimd = requires {
-  std::decay_t<F>::fn;
-}
-&&std::is_same_v<std::decay_t<decltype(std::decay_t<F>::fn)>, UnaryFn>;
+  { std::decay_t<F>::fn } -> std::convertible_to<UnaryFn>;
+};
 template <class F>
 concept HasBinarySimd = requires {
-  std::decay_t<F>::fn;
+  { std::decay_t<F>::fn } -> std::convertible_to<BinaryFn>;
+};
+// The kernel id of a hot function object, looked up through the element type T so that
+// the lookup depends on it: in a discarded `if constexpr` branch of a generic lambda, a
+// plain `F::fn` (not dependent on the lambda's parameter) is still checked by clang.
+template <class F, class T>
+constexpr auto hot_fn() {
+  return std::decay_t<F>::fn;
 }
-&&std::is_same_v<std::decay_t<decltype(std::decay_t<F>::fn)>, BinaryFn>;
 
 /// result = f(x) elementwise for a floating x (else std::invalid_argument naming `op`), x
 /// with any strides (read in place, never copied whole); the result is contiguous. f maps
@@ -139,7 +145,7 @@ Tensor unary_kernel(const char* op, const Tensor& x, F&& f) {
     const T* p = base_ptr<T>(x);
     auto apply = [&](const T* in, T* dst, std::int64_t n) {
       if constexpr (HasUnarySimd<F>) {
-        unary_simd<T>(std::decay_t<F>::fn)(in, dst, n);
+        unary_simd<T>(hot_fn<F, T>())(in, dst, n);
       } else {
         auto d = span(dst, n);
         xt::noalias(d) = f(span(in, n));
@@ -216,7 +222,7 @@ Tensor binary_kernel(const char* op, const Tensor& a_in, const Tensor& b_in, F&&
     auto apply = [&](const T* x, std::int64_t sx, const T* y, std::int64_t sy, T* dst,
                      std::int64_t n) {
       if constexpr (HasBinarySimd<F> && std::is_floating_point_v<T>) {
-        binary_simd<T>(std::decay_t<F>::fn)(x, sx, y, sy, dst, n);
+        binary_simd<T>(hot_fn<F, T>())(x, sx, y, sy, dst, n);
       } else {
         auto d = span(dst, n);
         if (sx && sy) {
