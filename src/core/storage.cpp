@@ -99,7 +99,7 @@ Tensor make_tensor(Shape shape, Dtype dtype, const char* op) {
         op, dtype_name(dtype), shape_str(shape), byte_count(nbytes), nbytes));
   }
   impl->numel = numel;
-  impl->strides = contiguous_strides(shape);
+  if (!shape.empty()) impl->strides = contiguous_strides(shape);  // a scalar has none
   impl->shape = std::move(shape);
   impl->dtype = dtype;
   return Tensor(std::move(impl));

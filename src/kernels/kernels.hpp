@@ -200,9 +200,23 @@ Tensor binary_kernel(const char* op, const Tensor& a_in, const Tensor& b_in, F&&
                      Dtype::bool_);
   }
   const Shape shape = broadcast_shapes(a_in.shape(), b_in.shape(), op);
-  const Tensor ac = converted(a_in, dtype);
-  const Tensor bc = converted(b_in, dtype);
+  Tensor a_conv, b_conv;  // conversions, only when an operand's dtype differs
+  if (a_in.dtype() != dtype) a_conv = converted(a_in, dtype);
+  if (b_in.dtype() != dtype) b_conv = converted(b_in, dtype);
+  const Tensor& ac = a_conv.defined() ? a_conv : a_in;
+  const Tensor& bc = b_conv.defined() ? b_conv : b_in;
   Tensor out = make_tensor(shape, dtype, op);
+  if constexpr (HasBinarySimd<F>) {
+    // One value with one value (the scalar chain of a small model): no layout, no table.
+    // The four hot ops are exactly rounded, so the result equals the vector kernel's.
+    if (out.numel() == 1 && ac.numel() == 1 && bc.numel() == 1 && is_floating_point(dtype)) {
+      dispatch_floating(op, dtype, [&](auto tag) {
+        using T = decltype(tag);
+        *base_ptr<T>(out) = std::decay_t<F>{}(*base_ptr<T>(ac), *base_ptr<T>(bc));
+      });
+      return out;
+    }
+  }
   // The common cases without a layout walk (or the views it needs): dense operands of the
   // result's shape, or one of them a single value.
   const auto dense_full = [&](const Tensor& t) {
