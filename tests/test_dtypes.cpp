@@ -7,6 +7,8 @@
 
 #include <nabla/nabla.hpp>
 
+#include "ops/op_test_util.hpp"
+
 #include <array>
 #include <cstdint>
 #include <string>
@@ -20,16 +22,7 @@ using testing::HasSubstr;
 constexpr std::array<Dtype, 6> kAll = {nabla::f32, nabla::i64,   nabla::i32,
                                        nabla::u8,  nabla::bool_, nabla::f64};
 
-// The message of the exception `f` throws, or "<no exception>".
-template <class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "<no exception>";
-}
+using nabla_test::message_of;
 
 // result dtype of torch.ones(2, dtype=A) + torch.ones(2, dtype=B), recorded with torch
 // 1.13.1 (python3-torch of Debian) by
