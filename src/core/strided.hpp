@@ -5,9 +5,11 @@
 // contiguously into one (a dense [64, 128] block is one run of 8192), so the per-element
 // work is a tight loop over (pointer, count, stride) that the caller writes.
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 #include "nabla/shape.hpp"
 
@@ -51,18 +53,13 @@ RunLayout<K> merge_layout(const Shape& shape, const std::array<const Shape*, K>&
   return l;
 }
 
-/// Calls run(offsets, n, inner_strides) for every run of the layout, where `offsets[k]`
-/// is operand k's element offset (from its element 0) of the run's first element, `n`
-/// the run's length and `inner_strides[k]` operand k's stride along it. Runs come in
-/// row-major order of the shape. Nothing is called for a shape with no elements.
+/// Calls run(offsets, n, inner_strides) for the runs covering row-major positions
+/// [lo, hi) of layout `l` (see for_each_run); a run may be cut at lo and hi.
 template <std::size_t K, class F>
-void for_each_run(const Shape& shape, const std::array<const Shape*, K>& strides, F&& run) {
-  for (const std::int64_t e : shape) {
-    if (e == 0) return;
-  }
-  const RunLayout<K> l = merge_layout<K>(shape, strides);
+void for_each_run_in(const RunLayout<K>& l, std::int64_t lo, std::int64_t hi, F&& run) {
   std::array<std::int64_t, K> off{};
   std::array<std::int64_t, K> inner{};
+  if (lo >= hi) return;
   if (l.ndim == 0) {
     run(off, std::int64_t{1}, inner);
     return;
@@ -70,13 +67,24 @@ void for_each_run(const Shape& shape, const std::array<const Shape*, K>& strides
   const std::size_t last = l.ndim - 1;
   for (std::size_t k = 0; k < K; ++k) inner[k] = l.stride[k][last];
   std::array<std::int64_t, kMaxDims> idx{};
+  std::int64_t rem = lo;
+  for (std::size_t d = l.ndim; d-- > 0;) {
+    idx[d] = rem % l.extent[d];
+    rem /= l.extent[d];
+    for (std::size_t k = 0; k < K; ++k) off[k] += idx[d] * l.stride[k][d];
+  }
+  std::int64_t pos = lo;
   for (;;) {
-    run(off, l.extent[last], inner);
-    // Advance the outer axes like an odometer, innermost outer axis first.
+    const std::int64_t n = std::min(l.extent[last] - idx[last], hi - pos);
+    run(off, n, inner);
+    pos += n;
+    if (pos >= hi) return;
+    // The run reached the end of the innermost axis: back to its start, then odometer.
+    for (std::size_t k = 0; k < K; ++k) off[k] -= idx[last] * inner[k];
+    idx[last] = 0;
     std::size_t d = last;
     for (;;) {
-      if (d == 0) return;
-      --d;
+      --d;  // pos < hi guarantees an outer axis is left to advance
       ++idx[d];
       for (std::size_t k = 0; k < K; ++k) off[k] += l.stride[k][d];
       if (idx[d] < l.extent[d]) break;
@@ -84,6 +92,18 @@ void for_each_run(const Shape& shape, const std::array<const Shape*, K>& strides
       idx[d] = 0;
     }
   }
+}
+
+/// Calls run(offsets, n, inner_strides) for every run of the layout, where `offsets[k]`
+/// is operand k's element offset (from its element 0) of the run's first element, `n`
+/// the run's length and `inner_strides[k]` operand k's stride along it. Runs come in
+/// row-major order of the shape. Nothing is called for a shape with no elements.
+template <std::size_t K, class F>
+void for_each_run(const Shape& shape, const std::array<const Shape*, K>& strides, F&& run) {
+  std::int64_t numel = 1;
+  for (const std::int64_t e : shape) numel *= e;
+  if (numel == 0) return;
+  for_each_run_in<K>(merge_layout<K>(shape, strides), 0, numel, std::forward<F>(run));
 }
 
 }  // namespace nabla::detail

@@ -1,8 +1,7 @@
 #pragma once
-// Internal: walking a piece [lo, hi) of a merged strided layout (core/strided.hpp) in
-// row-major order, as runs along the innermost axis, so that threads can each take a
-// piece of one elementwise op; and the chunked gather that turns a strided run into a
-// dense buffer for the vector kernels.
+// Internal: the strided walk of core/strided.hpp split over the kernel threads (each takes
+// a piece [lo, hi) of one op, via for_each_run_in), and the chunked gather that turns a
+// strided run into a dense buffer for the vector kernels.
 
 #include <array>
 #include <cstdint>
@@ -11,47 +10,6 @@
 #include "kernels/parallel.hpp"
 
 namespace nabla::detail {
-
-/// Calls run(offsets, n, inner_strides) for the runs covering row-major positions
-/// [lo, hi) of layout `l` (see for_each_run); a run may be cut at lo and hi.
-template <std::size_t K, class F>
-void for_each_run_in(const RunLayout<K>& l, std::int64_t lo, std::int64_t hi, F&& run) {
-  std::array<std::int64_t, K> off{};
-  std::array<std::int64_t, K> inner{};
-  if (lo >= hi) return;
-  if (l.ndim == 0) {
-    run(off, std::int64_t{1}, inner);
-    return;
-  }
-  const std::size_t last = l.ndim - 1;
-  for (std::size_t k = 0; k < K; ++k) inner[k] = l.stride[k][last];
-  std::array<std::int64_t, kMaxDims> idx{};
-  std::int64_t rem = lo;
-  for (std::size_t d = l.ndim; d-- > 0;) {
-    idx[d] = rem % l.extent[d];
-    rem /= l.extent[d];
-    for (std::size_t k = 0; k < K; ++k) off[k] += idx[d] * l.stride[k][d];
-  }
-  std::int64_t pos = lo;
-  for (;;) {
-    const std::int64_t n = std::min(l.extent[last] - idx[last], hi - pos);
-    run(off, n, inner);
-    pos += n;
-    if (pos >= hi) return;
-    // The run reached the end of the innermost axis: back to its start, then odometer.
-    for (std::size_t k = 0; k < K; ++k) off[k] -= idx[last] * inner[k];
-    idx[last] = 0;
-    std::size_t d = last;
-    for (;;) {
-      --d;  // pos < hi guarantees an outer axis is left to advance
-      ++idx[d];
-      for (std::size_t k = 0; k < K; ++k) off[k] += l.stride[k][d];
-      if (idx[d] < l.extent[d]) break;
-      for (std::size_t k = 0; k < K; ++k) off[k] -= l.stride[k][d] * l.extent[d];
-      idx[d] = 0;
-    }
-  }
-}
 
 /// for_each_run over `shape` (numel elements) with operand strides `strides`, the
 /// positions split over the kernel threads when there are many.
