@@ -25,9 +25,9 @@ namespace detail {
 Tensor expanded(const char* op, const Tensor& x, const Shape& target) {
   if (target == x.shape()) return x;
   const std::size_t lead = target.size() - x.shape().size();
-  Shape strides(target.size(), 0);
+  detail::Strides strides(target.size(), 0);
   for (std::size_t i = 0; i < x.shape().size(); ++i) {
-    strides[lead + i] = x.shape()[i] == target[lead + i] ? x.strides()[i] : 0;
+    strides[lead + i] = x.shape()[i] == target[lead + i] ? x.impl()->strides[i] : 0;
   }
   Tensor result = make_view(x, target, std::move(strides), x.storage_offset());
   record<ExpandNode>(result, {x}, op);

@@ -27,7 +27,7 @@ Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims, CallSite 
         fmt::join(dims, ", "), dims.size(), shape_str(x.shape()), x.dim()));
   }
   Shape shape(dims.size());
-  Shape strides(dims.size());
+  detail::Strides strides(dims.size());
   std::vector<std::int64_t> inverse(dims.size(), -1);
   for (std::size_t i = 0; i < dims.size(); ++i) {
     const auto d = static_cast<std::size_t>(normalize_axis(dims[i], x.dim(), "permute"));
@@ -37,7 +37,7 @@ Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims, CallSite 
                       fmt::join(dims, ", "), d));
     }
     shape[i] = x.shape()[d];
-    strides[i] = x.strides()[d];
+    strides[i] = x.impl()->strides[d];
     inverse[d] = static_cast<std::int64_t>(i);
   }
   Tensor result = detail::make_view(x, std::move(shape), std::move(strides), x.storage_offset());

@@ -49,7 +49,7 @@ Tensor reshape(const Tensor& x, const Shape& shape, CallSite where) {
   detail::check_defined("reshape", x);
   Shape target = detail::infer_shape("reshape", x, shape);
   if (target == x.shape()) return x;
-  if (auto strides = detail::view_strides(x.shape(), x.strides(), target)) {
+  if (auto strides = detail::view_strides(x.shape(), x.impl()->strides, target)) {
     return detail::shape_view("reshape", x, target, *strides);
   }
   const Tensor values = detail::copy_of(x);

@@ -30,7 +30,7 @@ struct SliceBackwardNode final : Node {
 
 Tensor subscript_view(const Tensor& x, const Subscript& s) {
   Shape shape = x.shape();
-  Shape strides = x.strides();
+  Strides strides = x.impl()->strides;
   const std::int64_t offset = x.storage_offset() + s.start * strides[s.dim];
   if (s.drop) {
     shape.erase(shape.begin() + static_cast<std::ptrdiff_t>(s.dim));

@@ -11,11 +11,12 @@
 namespace nabla {
 namespace {
 Tensor squeeze_axes(const Tensor& x, const std::vector<bool>& drop) {
-  Shape shape, strides;
+  Shape shape;
+  detail::Strides strides;
   for (std::size_t i = 0; i < x.shape().size(); ++i) {
     if (drop[i]) continue;
     shape.push_back(x.shape()[i]);
-    strides.push_back(x.strides()[i]);
+    strides.push_back(x.impl()->strides[i]);
   }
   return detail::shape_view("squeeze", x, shape, strides);
 }

@@ -22,7 +22,7 @@ struct TransposeNode final : Node {
 Tensor swap_axes(const Tensor& x, std::size_t d0, std::size_t d1) {
   if (d0 == d1) return x;
   Shape shape = x.shape();
-  Shape strides = x.strides();
+  detail::Strides strides = x.impl()->strides;
   std::swap(shape[d0], shape[d1]);
   std::swap(strides[d0], strides[d1]);
   Tensor result = detail::make_view(x, std::move(shape), std::move(strides), x.storage_offset());

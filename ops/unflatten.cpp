@@ -22,15 +22,15 @@ Tensor unflatten(const Tensor& x, std::int64_t dim, const Shape& sizes, CallSite
   // The axis alone, as a 1-d tensor of its extent, decides the -1 and the product.
   const Shape split = detail::infer_shape("unflatten", zeros({x.shape()[d]}), sizes);
   Shape shape(x.shape().begin(), x.shape().begin() + static_cast<std::ptrdiff_t>(d));
-  Shape strides(x.strides().begin(), x.strides().begin() + static_cast<std::ptrdiff_t>(d));
-  Shape inner = detail::contiguous_strides(split);
-  for (std::int64_t& s : inner) s *= x.strides()[d];
+  const detail::Strides& from = x.impl()->strides;
+  detail::Strides strides(from.begin(), from.begin() + static_cast<std::ptrdiff_t>(d));
+  detail::Strides inner = detail::contiguous_strides(split);
+  for (std::int64_t& s : inner) s *= from[d];
   shape.insert(shape.end(), split.begin(), split.end());
   strides.insert(strides.end(), inner.begin(), inner.end());
   shape.insert(shape.end(), x.shape().begin() + static_cast<std::ptrdiff_t>(d) + 1,
                x.shape().end());
-  strides.insert(strides.end(), x.strides().begin() + static_cast<std::ptrdiff_t>(d) + 1,
-                 x.strides().end());
+  strides.insert(strides.end(), from.begin() + static_cast<std::ptrdiff_t>(d) + 1, from.end());
   return detail::shape_view("unflatten", x, shape, strides);
 }
 

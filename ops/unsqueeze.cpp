@@ -14,7 +14,7 @@ Tensor unsqueeze(const Tensor& x, std::int64_t dim, CallSite where) {
   detail::check_defined("unsqueeze", x);
   const auto d = static_cast<std::size_t>(normalize_axis(dim, x.dim() + 1, "unsqueeze"));
   Shape shape = x.shape();
-  Shape strides = x.strides();
+  detail::Strides strides = x.impl()->strides;
   // The stride of the new axis never matters (its only index is 0); choose the one a
   // contiguous tensor would have, so unsqueeze keeps a contiguous tensor contiguous.
   const std::int64_t stride = d < shape.size() ? shape[d] * strides[d] : 1;

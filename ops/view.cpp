@@ -12,10 +12,10 @@
 namespace nabla {
 namespace detail {
 
-std::optional<Shape> view_strides(const Shape& shape, const Shape& strides,
-                                  const Shape& new_shape) {
+std::optional<Strides> view_strides(const Shape& shape, const Strides& strides,
+                                    const Shape& new_shape) {
   if (shape_numel(shape) == 0 || shape.empty()) return contiguous_strides(new_shape);
-  Shape out(new_shape.size(), 1);
+  Strides out(new_shape.size(), 1);
   // Walk the old axes from the innermost, cutting them into runs that are contiguous
   // relative to each other; each run must be covered exactly by consecutive new axes,
   // which then get strides as a row-major block over the run's innermost stride.
@@ -45,7 +45,7 @@ std::optional<Shape> view_strides(const Shape& shape, const Shape& strides,
   return out;
 }
 
-Tensor shape_view(const char* op, const Tensor& x, const Shape& shape, const Shape& strides) {
+Tensor shape_view(const char* op, const Tensor& x, const Shape& shape, const Strides& strides) {
   Tensor result = make_view(x, shape, strides, x.storage_offset());
   record<ShapeViewNode>(result, {x}, op);
   return result;
@@ -57,7 +57,7 @@ Tensor view(const Tensor& x, const Shape& shape, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("view", x);
   const Shape target = detail::infer_shape("view", x, shape);
-  const auto strides = detail::view_strides(x.shape(), x.strides(), target);
+  const auto strides = detail::view_strides(x.shape(), x.impl()->strides, target);
   if (!strides) {
     throw std::invalid_argument(fmt::format(
         "nabla::view: a tensor of shape {} and strides {} cannot be viewed as {}: its axes are "

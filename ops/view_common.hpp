@@ -34,7 +34,8 @@ Tensor slice_backward(const Tensor& grad, const Shape& input_shape, const Subscr
 /// The strides that let a tensor of `shape` and `strides` be seen as `new_shape` (the
 /// same numel) without copying, or nullopt when none do. Axes may merge or split only
 /// within runs of axes that are contiguous relative to each other (PyTorch's rule).
-std::optional<Shape> view_strides(const Shape& shape, const Shape& strides, const Shape& new_shape);
+std::optional<Strides> view_strides(const Shape& shape, const Strides& strides,
+                                    const Shape& new_shape);
 
 /// `shape` with its one -1 (if any) inferred for a tensor of x's numel; throws
 /// std::invalid_argument naming `op` for two -1s, another negative extent or a numel
@@ -52,6 +53,6 @@ struct ShapeViewNode final : Node {
 
 /// x seen as `shape` (strides from view_strides, which must have succeeded) with a
 /// ShapeViewNode named `op`.
-Tensor shape_view(const char* op, const Tensor& x, const Shape& shape, const Shape& strides);
+Tensor shape_view(const char* op, const Tensor& x, const Shape& shape, const Strides& strides);
 
 }  // namespace nabla::detail

@@ -126,7 +126,7 @@ class Tensor {
   /// Strides in elements, one per dimension: element (i₀, i₁, ...) is at
   /// storage_offset() + Σ iₖ·strides()[k] in the storage. A fresh tensor is row-major
   /// ([2,3] has strides [3,1]); views (t(), narrow, expand, ...) have others.
-  const Shape& strides() const;
+  Shape strides() const;
   /// Stride of dimension `d` (negative counts from the end). Throws std::out_of_range.
   std::int64_t stride(std::int64_t d) const;
   /// Offset in elements of element 0 from the start of the storage.
@@ -267,7 +267,11 @@ class Tensor {
 
  private:
   friend class Node;
-  void check_defined(const char* what) const;
+  void check_defined(const char* what) const {
+    if (!impl_) [[unlikely]]
+      throw_undefined(what);
+  }
+  [[noreturn]] static void throw_undefined(const char* what);
   std::shared_ptr<detail::TensorImpl> impl_;
 };
 

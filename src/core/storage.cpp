@@ -99,14 +99,21 @@ Tensor make_tensor(Shape shape, Dtype dtype, const char* op) {
         op, dtype_name(dtype), shape_str(shape), byte_count(nbytes), nbytes));
   }
   impl->numel = numel;
-  if (!shape.empty()) impl->strides = contiguous_strides(shape);  // a scalar has none
+  if (const std::size_t rank = shape.size()) {  // a scalar has no strides
+    impl->strides.resize(rank);
+    std::int64_t stride = 1;
+    for (std::size_t d = rank; d-- > 0;) {
+      impl->strides[d] = stride;
+      stride *= shape[d] > 1 ? shape[d] : 1;
+    }
+  }
   impl->shape = std::move(shape);
   impl->dtype = dtype;
   return Tensor(std::move(impl));
 }
 
-Shape contiguous_strides(const Shape& shape) {
-  Shape strides(shape.size());
+Strides contiguous_strides(const Shape& shape) {
+  Strides strides(shape.size());
   std::int64_t s = 1;
   for (std::size_t d = shape.size(); d-- > 0;) {
     strides[d] = s;
@@ -115,7 +122,7 @@ Shape contiguous_strides(const Shape& shape) {
   return strides;
 }
 
-bool is_contiguous_layout(const Shape& shape, const Shape& strides) {
+bool is_contiguous_layout(const Shape& shape, const Strides& strides) {
   std::int64_t expected = 1;
   for (std::size_t d = shape.size(); d-- > 0;) {
     if (shape[d] == 0) return true;
@@ -125,7 +132,7 @@ bool is_contiguous_layout(const Shape& shape, const Shape& strides) {
   return true;
 }
 
-Tensor make_view(const Tensor& src, Shape shape, Shape strides, std::int64_t offset) {
+Tensor make_view(const Tensor& src, Shape shape, Strides strides, std::int64_t offset) {
   auto impl = make_pooled<TensorImpl>();
   impl->numel = shape_numel(shape, "view");
   impl->contiguous = is_contiguous_layout(shape, strides);
@@ -134,6 +141,19 @@ Tensor make_view(const Tensor& src, Shape shape, Shape strides, std::int64_t off
   impl->offset = offset;
   impl->dtype = src.dtype();
   impl->storage = src.impl()->storage;
+  return Tensor(std::move(impl));
+}
+
+Tensor alias_of(const Tensor& t) {
+  const TensorImpl& from = *t.impl();
+  auto impl = make_pooled<TensorImpl>();
+  impl->shape = from.shape;
+  impl->strides = from.strides;
+  impl->offset = from.offset;
+  impl->numel = from.numel;
+  impl->dtype = from.dtype;
+  impl->contiguous = from.contiguous;
+  impl->storage = from.storage;
   return Tensor(std::move(impl));
 }
 
@@ -151,11 +171,6 @@ void throw_not_floating(const char* op, Dtype dtype, const char* arg) {
       op, arg, dtype_name(dtype), op));
 }
 
-Tensor dense(const Tensor& t) {
-  if (t.impl()->contiguous) return t;
-  return copy_of(t);
-}
-
 Tensor copy_of(const Tensor& t) {
   Tensor out = make_tensor(t.shape(), t.dtype(), "contiguous");
   copy_values(out, t);
@@ -167,7 +182,7 @@ Tensor expand_view(const Tensor& t, const Shape& shape) {
   const Shape& from = t.shape();
   const std::size_t lead =
       shape.size() - from.size();  // broadcastable: from.size() <= shape.size()
-  Shape strides(shape.size(), 0);
+  Strides strides(shape.size(), 0);
   for (std::size_t d = 0; d < from.size(); ++d) {
     strides[lead + d] = from[d] == 1 && shape[lead + d] != 1 ? 0 : t.impl()->strides[d];
   }

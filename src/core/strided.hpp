@@ -11,9 +11,20 @@
 #include <cstdint>
 #include <utility>
 
+#include <vector>
+
+#include "nabla/detail/pool.hpp"
 #include "nabla/shape.hpp"
 
 namespace nabla::detail {
+
+/// Strides in elements, one per axis. Every tensor has them, so they are allocated from
+/// the small-object pool (a thread-local free list) instead of malloc: a small model's
+/// training step makes dozens of tensors.
+using Strides = std::vector<std::int64_t, PoolAllocator<std::int64_t>>;
+
+/// `s` as a Shape, for messages (shape_str) and the public Tensor::strides().
+inline Shape to_shape(const Strides& s) { return Shape(s.begin(), s.end()); }
 
 /// At most this many axes remain after merging; more is refused by the ops that make
 /// layouts (no tensor nabla makes has more than 64 dimensions).
@@ -30,7 +41,7 @@ struct RunLayout {
 /// Merges the axes of `shape` whose strides line up in every operand, drops extent-1
 /// axes. `strides[k]` has one entry per axis of `shape`.
 template <std::size_t K>
-RunLayout<K> merge_layout(const Shape& shape, const std::array<const Shape*, K>& strides) {
+RunLayout<K> merge_layout(const Shape& shape, const std::array<const Strides*, K>& strides) {
   RunLayout<K> l;
   for (std::size_t d = 0; d < shape.size(); ++d) {
     const std::int64_t e = shape[d];
@@ -99,7 +110,7 @@ void for_each_run_in(const RunLayout<K>& l, std::int64_t lo, std::int64_t hi, F&
 /// the run's length and `inner_strides[k]` operand k's stride along it. Runs come in
 /// row-major order of the shape. Nothing is called for a shape with no elements.
 template <std::size_t K, class F>
-void for_each_run(const Shape& shape, const std::array<const Shape*, K>& strides, F&& run) {
+void for_each_run(const Shape& shape, const std::array<const Strides*, K>& strides, F&& run) {
   std::int64_t numel = 1;
   for (const std::int64_t e : shape) numel *= e;
   if (numel == 0) return;

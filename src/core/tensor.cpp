@@ -20,10 +20,8 @@ using detail::data_ptr;
 
 // ---- Tensor accessors --------------------------------------------------------------
 
-void Tensor::check_defined(const char* what) const {
-  if (!impl_) {
-    throw std::logic_error(fmt::format("nabla::Tensor::{}: the tensor is undefined", what));
-  }
+void Tensor::throw_undefined(const char* what) {
+  throw std::logic_error(fmt::format("nabla::Tensor::{}: the tensor is undefined", what));
 }
 
 const Shape& Tensor::shape() const {
@@ -51,9 +49,9 @@ Dtype Tensor::dtype() const {
   return impl_->dtype;
 }
 
-const Shape& Tensor::strides() const {
+Shape Tensor::strides() const {
   check_defined("strides");
-  return impl_->strides;
+  return detail::to_shape(impl_->strides);
 }
 
 std::int64_t Tensor::stride(std::int64_t d) const {
@@ -129,7 +127,7 @@ const T* Tensor::data() const {
     throw std::invalid_argument(fmt::format(
         "nabla::Tensor::data: the tensor is a non-contiguous view (shape {}, strides {}), so its "
         "values are not numel() consecutive elements; call contiguous() first",
-        shape_str(impl_->shape), shape_str(impl_->strides)));
+        shape_str(impl_->shape), shape_str(detail::to_shape(impl_->strides))));
   }
   return detail::base_ptr<T>(*this);
 }
@@ -229,7 +227,7 @@ void Tensor::retain_grad() {
 
 Tensor Tensor::detach() const {
   check_defined("detach");
-  return detail::make_view(*this, impl_->shape, impl_->strides, impl_->offset);
+  return detail::alias_of(*this);
 }
 
 std::uint64_t Tensor::version() const {
@@ -266,14 +264,14 @@ void check_inplace(const Tensor& t, const char* op) {
   // nothing to write, whatever its strides.)
   if (t.numel() == 0) return;
   const Shape& shape = t.shape();
-  const Shape& strides = t.strides();
+  const detail::Strides& strides = t.impl()->strides;
   for (std::size_t d = 0; d < shape.size(); ++d) {
     if (strides[d] == 0 && shape[d] > 1) {
       throw std::invalid_argument(fmt::format(
           "nabla::Tensor::{}: the tensor (shape {}, strides {}) is an expanded view: axis {} "
           "repeats one element {} times, so an in-place write is ambiguous; call contiguous() "
           "or clone() first",
-          op, shape_str(shape), shape_str(strides), d, shape[d]));
+          op, shape_str(shape), shape_str(detail::to_shape(strides)), d, shape[d]));
     }
   }
 }
@@ -391,7 +389,7 @@ Tensor& Tensor::set_data(const Tensor& other) {
   // old values.
   const std::uint64_t old_version = ++impl_->storage->version;
   impl_->shape = other.shape();
-  impl_->strides = other.strides();
+  impl_->strides = other.impl()->strides;
   impl_->offset = other.storage_offset();
   impl_->contiguous = other.is_contiguous();
   impl_->numel = other.numel();

@@ -11,6 +11,7 @@
 #include <string>
 #include <type_traits>
 
+#include "core/strided.hpp"
 #include "nabla/autograd.hpp"
 #include "nabla/detail/pool.hpp"
 #include "nabla/tensor.hpp"
@@ -56,7 +57,7 @@ struct AutogradMeta {
 /// offset + Σ iₖ·strides[k]. Views share the storage (and so its version counter).
 struct TensorImpl {
   Shape shape;
-  Shape strides;
+  Strides strides;
   std::int64_t offset = 0;
   std::int64_t numel = 0;
   Dtype dtype = Dtype::f32;
@@ -77,13 +78,16 @@ std::shared_ptr<T> make_pooled(A&&... args) {
 /// nabla::OutOfMemoryError naming `op`, the shape and the bytes when the memory cannot be had.
 Tensor make_tensor(Shape shape, Dtype dtype, const char* op = "empty");
 /// Row-major strides of `shape`: the last axis has stride 1.
-Shape contiguous_strides(const Shape& shape);
+Strides contiguous_strides(const Shape& shape);
 /// True when `strides` lay `shape` out row-major and dense. Axes of extent 1 may have any
 /// stride, and a tensor with no elements is contiguous (as PyTorch).
-bool is_contiguous_layout(const Shape& shape, const Shape& strides);
+bool is_contiguous_layout(const Shape& shape, const Strides& strides);
 /// A tensor over `src`'s storage with another shape, strides and offset, no history.
 /// The caller guarantees that every element it addresses lies inside the storage.
-Tensor make_view(const Tensor& src, Shape shape, Shape strides, std::int64_t offset);
+Tensor make_view(const Tensor& src, Shape shape, Strides strides, std::int64_t offset);
+
+/// A tensor over t's storage with t's shape, strides and offset, no history.
+Tensor alias_of(const Tensor& t);
 
 /// Pointer to element 0 of `t`, whatever its strides: for kernels that walk the strides.
 template <class T>
@@ -105,12 +109,16 @@ inline T* data_ptr(const Tensor& t) {
   return base_ptr<T>(t);
 }
 
-/// `t` itself when contiguous, else a contiguous copy of its values (no history): for
-/// kernels that have no strided path yet.
-Tensor dense(const Tensor& t);
-
 /// A contiguous copy of t's values with storage of its own, no history.
 Tensor copy_of(const Tensor& t);
+
+/// `t` itself when contiguous, else a contiguous copy of its values (no history): for
+/// kernels that have no strided path yet.
+inline Tensor dense(const Tensor& t) {
+  if (t.impl()->contiguous) [[likely]]
+    return t;
+  return copy_of(t);
+}
 /// `t` seen in the broadcast shape `shape` without copying: stride 0 along the axes it
 /// repeats (leading axes included). `t.shape()` must broadcast to `shape`.
 Tensor expand_view(const Tensor& t, const Shape& shape);

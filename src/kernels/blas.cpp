@@ -15,22 +15,29 @@ namespace {
 // (s0 = 1), as the row-major transpose of it, which flips the operand's transpose flag.
 // Any other layout (a stepped slice along the last axis, an expanded axis) is copied.
 struct GemmOperand {
-  Tensor values;  // the tensor gemm reads (t itself, or a dense copy)
+  const Tensor& t;  // the operand as given
+  Tensor copy;      // a dense copy, when gemm cannot read t's layout
   bool flip = false;
   blasint ld = 1;
+  template <class T>
+  const T* data() const {
+    return base_ptr<T>(copy.defined() ? copy : t);
+  }
 };
 
 GemmOperand gemm_operand(const Tensor& t) {
-  const std::int64_t rows = t.size(0), cols = t.size(1);
-  const std::int64_t s0 = t.stride(0), s1 = t.stride(1);
+  const TensorImpl& impl = *t.impl();
+  const std::int64_t rows = impl.shape[0], cols = impl.shape[1];
   const std::int64_t wide = std::max<std::int64_t>(cols, 1), tall = std::max<std::int64_t>(rows, 1);
+  if (impl.contiguous) return {t, {}, false, static_cast<blasint>(wide)};  // the common case
+  const std::int64_t s0 = impl.strides[0], s1 = impl.strides[1];
   if ((cols <= 1 || s1 == 1) && (rows <= 1 || s0 >= wide)) {
-    return {t, false, static_cast<blasint>(rows <= 1 ? wide : s0)};
+    return {t, {}, false, static_cast<blasint>(rows <= 1 ? wide : s0)};
   }
   if ((rows <= 1 || s0 == 1) && (cols <= 1 || s1 >= tall)) {
-    return {t, true, static_cast<blasint>(cols <= 1 ? tall : s1)};
+    return {t, {}, true, static_cast<blasint>(cols <= 1 ? tall : s1)};
   }
-  return {dense(t), false, static_cast<blasint>(wide)};
+  return {t, copy_of(t), false, static_cast<blasint>(wide)};
 }
 
 }  // namespace
@@ -52,11 +59,11 @@ void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64
   const auto ldc = static_cast<blasint>(n);
   const auto M = static_cast<blasint>(m), N = static_cast<blasint>(n), K = static_cast<blasint>(k);
   if (c.dtype() == Dtype::f32) {
-    cblas_sgemm(CblasRowMajor, ta, tb, M, N, K, 1.0f, base_ptr<float>(ga.values), ga.ld,
-                base_ptr<float>(gb.values), gb.ld, 0.0f, data_ptr<float>(c), ldc);
+    cblas_sgemm(CblasRowMajor, ta, tb, M, N, K, 1.0f, ga.data<float>(), ga.ld,
+                gb.data<float>(), gb.ld, 0.0f, data_ptr<float>(c), ldc);
   } else {
-    cblas_dgemm(CblasRowMajor, ta, tb, M, N, K, 1.0, base_ptr<double>(ga.values), ga.ld,
-                base_ptr<double>(gb.values), gb.ld, 0.0, data_ptr<double>(c), ldc);
+    cblas_dgemm(CblasRowMajor, ta, tb, M, N, K, 1.0, ga.data<double>(), ga.ld,
+                gb.data<double>(), gb.ld, 0.0, data_ptr<double>(c), ldc);
   }
 }
 

@@ -23,8 +23,7 @@ void binary_walk(const Tensor& out, const Tensor& a, const Tensor& b, F&& f) {
   O* o = data_ptr<O>(out);
   const A* pa = base_ptr<A>(av);
   const B* pb = base_ptr<B>(bv);
-  const Shape& os = out.strides();
-  for_each_run<3>(out.shape(), {&os, &av.strides(), &bv.strides()},
+  for_each_run<3>(out.shape(), {&out.impl()->strides, &av.impl()->strides, &bv.impl()->strides},
                   [&](const std::array<std::int64_t, 3>& off, std::int64_t n,
                       const std::array<std::int64_t, 3>& st) {
                     O* po = o + off[0];
@@ -130,7 +129,7 @@ Tensor where_kernel(const char* op, const Tensor& cond, const Tensor& a_in, cons
     const bool* pc = base_ptr<bool>(c);
     const T* pa = base_ptr<T>(a);
     const T* pb = base_ptr<T>(b);
-    for_each_run<4>(shape, {&out.strides(), &c.strides(), &a.strides(), &b.strides()},
+    for_each_run<4>(shape, {&out.impl()->strides, &c.impl()->strides, &a.impl()->strides, &b.impl()->strides},
                     [&](const std::array<std::int64_t, 4>& off, std::int64_t n,
                         const std::array<std::int64_t, 4>& st) {
                       for (std::int64_t i = 0; i < n; ++i) {

@@ -156,7 +156,7 @@ Tensor unary_kernel(const char* op, const Tensor& x, F&& f) {
                    [&](std::int64_t lo, std::int64_t hi) { apply(p + lo, o + lo, hi - lo); });
       return;
     }
-    const Shape& os = out.impl()->strides;
+    const Strides& os = out.impl()->strides;
     parallel_runs<2>(x.shape(), {&os, &x.impl()->strides}, x.numel(),
                      [&](const auto& off, std::int64_t n, const auto& inner) {
                        gathered(p + off[1], inner[1], n,
@@ -182,6 +182,20 @@ Tensor scalar_operand(const char* op, double v, const Tensor& t);
 
 /// `t` with dtype `d` (a converted contiguous copy when it differs), no history.
 Tensor converted(const Tensor& t, Dtype d);
+
+/// The length of t's rows when t, dense, broadcasts to `shape` by repeating along leading
+/// axes only (t's shape, leading 1s dropped, is a proper suffix of `shape`, more than one
+/// value): a bias added to every row. Else 0.
+inline std::int64_t row_broadcast(const Tensor& t, const Shape& shape) {
+  const Shape& ts = t.shape();
+  std::size_t lead = 0;
+  while (lead < ts.size() && ts[lead] == 1) ++lead;
+  const std::size_t rank = ts.size() - lead;
+  if (!t.impl()->contiguous || rank == 0 || rank >= shape.size() || t.numel() < 2) return 0;
+  for (std::size_t d = 0; d < rank; ++d)
+    if (ts[lead + d] != shape[shape.size() - rank + d]) return 0;
+  return t.numel();
+}
 
 /// result = f(a, b) elementwise with NumPy broadcasting, in the promoted dtype
 /// (binary_result_dtype); a and b may have any strides (broadcast operands are read through
@@ -225,8 +239,13 @@ Tensor binary_kernel(const char* op, const Tensor& a_in, const Tensor& b_in, F&&
   const auto single = [&](const Tensor& t) { return t.numel() == 1; };
   const bool fast = (dense_full(ac) || single(ac)) && (dense_full(bc) || single(bc)) &&
                     (dense_full(ac) || dense_full(bc) || out.numel() == 1);
-  const Tensor a = fast ? ac : expand_view(ac, shape);
-  const Tensor b = fast ? bc : expand_view(bc, shape);
+  // One dense operand of the result's shape and one dense operand repeated along leading
+  // axes (a bias added to each row): row by row, no views.
+  const std::int64_t row_b = !fast && dense_full(ac) ? row_broadcast(bc, shape) : 0;
+  const std::int64_t row_a = !fast && !row_b && dense_full(bc) ? row_broadcast(ac, shape) : 0;
+  const bool rows = row_a || row_b;
+  const Tensor a = fast || rows ? ac : expand_view(ac, shape);
+  const Tensor b = fast || rows ? bc : expand_view(bc, shape);
   dispatch(dtype, [&](auto tag) {
     using T = std::conditional_t<std::is_same_v<decltype(tag), bool>, std::uint8_t, decltype(tag)>;
     T* o = base_ptr<T>(out);
@@ -236,6 +255,13 @@ Tensor binary_kernel(const char* op, const Tensor& a_in, const Tensor& b_in, F&&
     auto apply = [&](const T* x, std::int64_t sx, const T* y, std::int64_t sy, T* dst,
                      std::int64_t n) {
       if constexpr (HasBinarySimd<F> && std::is_floating_point_v<T>) {
+        if (n <= 16) {
+          // A few values (a small layer's rows): a plain loop beats the call through the
+          // kernel table, and + − × ÷ round the same either way.
+          const auto fn = std::decay_t<F>{};
+          for (std::int64_t i = 0; i < n; ++i) dst[i] = fn(x[i * sx], y[i * sy]);
+          return;
+        }
         binary_simd<T>(hot_fn<F, T>())(x, sx, y, sy, dst, n);
       } else {
         auto d = span(dst, n);
@@ -256,7 +282,17 @@ Tensor binary_kernel(const char* op, const Tensor& a_in, const Tensor& b_in, F&&
       });
       return;
     }
-    const Shape& os = out.impl()->strides;
+    if (rows) {
+      const std::int64_t inner = row_a ? row_a : row_b;
+      const std::int64_t sa = row_a ? 0 : 1, sb = row_b ? 0 : 1;  // 0: the repeated row
+      const std::int64_t row_count = out.numel() / inner;
+      parallel_for(row_count, [&](std::int64_t lo, std::int64_t hi) {
+        for (std::int64_t r = lo; r < hi; ++r)
+          apply(pa + r * inner * sa, 1, pb + r * inner * sb, 1, o + r * inner, inner);
+      }, std::max<std::int64_t>(1, kParallelGrain / inner));
+      return;
+    }
+    const Strides& os = out.impl()->strides;
     parallel_runs<3>(shape, {&os, &a.impl()->strides, &b.impl()->strides}, out.numel(),
                      [&](const auto& off, std::int64_t n, const auto& inner) {
                        const T* x = pa + off[1];

@@ -67,13 +67,46 @@ void add_run(const T* p, std::int64_t s, std::int64_t n, Acc* acc, std::int64_t 
 }
 }  // namespace
 
+namespace {
+// The sum over the leading axes of a dense x of `rows` rows of `inner` values (a bias's
+// gradient summed over the batch): each output value adds its column down the rows, in
+// the same order as the general walk, so the result is the same to the bit.
+template <class T, class Acc, class Out>
+void sum_rows(const T* p, std::int64_t rows, std::int64_t inner, Out* o) {
+  constexpr std::int64_t kBlock = 256;  // columns per pass: the accumulators stay in L1
+  Acc acc[kBlock];
+  for (std::int64_t c0 = 0; c0 < inner; c0 += kBlock) {
+    const std::int64_t m = std::min(kBlock, inner - c0);
+    std::fill_n(acc, m, Acc{0});
+    for (std::int64_t r = 0; r < rows; ++r) {
+      const T* row = p + r * inner + c0;
+      for (std::int64_t j = 0; j < m; ++j) acc[j] += static_cast<Acc>(row[j]);
+    }
+    for (std::int64_t j = 0; j < m; ++j) o[c0 + j] = static_cast<Out>(acc[j]);
+  }
+}
+}  // namespace
+
 Tensor sum_kernel(const Tensor& x, const std::vector<std::size_t>& axes, Shape out_shape) {
   Tensor out = make_tensor(std::move(out_shape), sum_dtype(x.dtype()), "sum");
+  // Leading axes of a dense x: rows summed column by column, no layout to walk.
+  bool leading = x.impl()->contiguous && !axes.empty() && axes.size() < x.shape().size();
+  for (std::size_t i = 0; leading && i < axes.size(); ++i) leading = axes[i] == i;
+  // (One output value goes the general way: its pairwise vector sum rounds differently.)
+  if (leading && out.numel() > 1) {
+    dispatch(x.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      using Acc = std::conditional_t<std::is_floating_point_v<T>, double, std::uint64_t>;
+      using Out = std::conditional_t<std::is_floating_point_v<T>, T, std::int64_t>;
+      sum_rows<T, Acc>(base_ptr<T>(x), x.numel() / out.numel(), out.numel(), base_ptr<Out>(out));
+    });
+    return out;
+  }
   const Shape& shape = x.shape();
   const std::size_t rank = shape.size();
   // The stride of each input axis in the output (0 on reduced axes): walking the input
   // adds every element into its output slot.
-  Shape out_stride(rank, 0);
+  Strides out_stride(rank, 0);
   std::int64_t s = 1;
   for (std::size_t i = rank; i-- > 0;) {
     if (std::find(axes.begin(), axes.end(), i) == axes.end()) {
@@ -88,7 +121,7 @@ Tensor sum_kernel(const Tensor& x, const std::vector<std::size_t>& axes, Shape o
     using Out = std::conditional_t<std::is_floating_point_v<T>, T, std::int64_t>;
     const T* p = base_ptr<T>(x);
     std::vector<Acc> acc(static_cast<std::size_t>(out.numel()), Acc{0});
-    const std::array<const Shape*, 2> strides{&out_stride, &x.impl()->strides};
+    const std::array<const Strides*, 2> strides{&out_stride, &x.impl()->strides};
     const std::int64_t n = x.numel();
     if (out.numel() == 1 && n >= 2 * kParallelGrain) {
       // Everything into one value: each thread sums a piece, the pieces added in order.

@@ -42,8 +42,9 @@ Shape reduced_shape(const Shape& shape, const std::vector<std::size_t>& axes, bo
 template <class T, class F>
 void for_each_lse_line(const Tensor& x, std::size_t axis, F&& emit) {
   const Shape& shape = x.shape();
-  const Shape& strides = x.impl()->strides;
-  Shape rest, rest_strides;
+  const Strides& strides = x.impl()->strides;
+  Shape rest;
+  Strides rest_strides;
   for (std::size_t d = 0; d < shape.size(); ++d) {
     if (d == axis) continue;
     rest.push_back(shape[d]);

@@ -14,7 +14,7 @@ namespace nabla::detail {
 /// for_each_run over `shape` (numel elements) with operand strides `strides`, the
 /// positions split over the kernel threads when there are many.
 template <std::size_t K, class F>
-void parallel_runs(const Shape& shape, const std::array<const Shape*, K>& strides,
+void parallel_runs(const Shape& shape, const std::array<const Strides*, K>& strides,
                    std::int64_t numel, F&& run) {
   if (numel == 0) return;
   const RunLayout<K> l = merge_layout<K>(shape, strides);
