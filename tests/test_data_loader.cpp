@@ -1,5 +1,5 @@
-// Datasets and mini-batches: batches in order and shuffled, and the loader owning its
-// dataset.
+// Datasets and mini-batches: batches in order and shuffled, the loader owning its
+// dataset, and views (transposed, stepped, expanded) as a dataset's tensors.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <limits>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include <nabla/data.hpp>
 #include <nabla/nabla.hpp>
@@ -101,4 +103,62 @@ TEST(DataLoader, AHugeBatchSizeGivesOneBatch) {
   data::DataLoader dl(ds, {.batch_size = std::numeric_limits<std::int64_t>::max()});
   EXPECT_EQ(dl.size(), 1);
   EXPECT_EQ(dl.batch(0).targets.to_vector(), nabla::arange(5).to_vector());
+}
+
+// ---- DataLoader: views ----------------------------------------------------------------
+
+namespace {
+// Every input and target of every batch of `loader`, in order.
+std::pair<std::vector<double>, std::vector<double>> one_epoch(data::DataLoader& loader) {
+  std::vector<double> inputs, targets;
+  for (const data::Batch& b : loader) {
+    for (double v : b.inputs.to_vector()) inputs.push_back(v);
+    for (double v : b.targets.to_vector()) targets.push_back(v);
+  }
+  return {inputs, targets};
+}
+}  // namespace
+
+TEST(DataLoader, ViewsGiveTheRightBatches) {
+  // inputs: the transpose of [2, 5], so row r is [r, 10 + r]; targets: every second
+  // element of 0..9, so target r is 2r
+  const Tensor x = nabla::tensor({{0, 1, 2, 3, 4}, {10, 11, 12, 13, 14}}).t();
+  const Tensor y = nabla::arange(10).slice(0, 0, std::nullopt, 2);
+  ASSERT_FALSE(x.is_contiguous());
+  ASSERT_FALSE(y.is_contiguous());
+  const data::TensorDataset ds(x, y);
+  // made dense once, when the dataset is built
+  EXPECT_TRUE(ds.inputs().is_contiguous());
+  EXPECT_TRUE(ds.targets().is_contiguous());
+  data::DataLoader loader(ds, {.batch_size = 2});
+  const auto [inputs, targets] = one_epoch(loader);
+  EXPECT_EQ(inputs, (std::vector<double>{0, 10, 1, 11, 2, 12, 3, 13, 4, 14}));
+  EXPECT_EQ(targets, (std::vector<double>{0, 2, 4, 6, 8}));
+  // the head of a view dataset, too
+  EXPECT_EQ(ds.head(2).inputs().to_vector(), (std::vector<double>{0, 10, 1, 11}));
+
+  // shuffled, each input row stays with its target
+  data::DataLoader shuffled(ds, {.batch_size = 3, .shuffle = true, .seed = 5});
+  for (const data::Batch& b : shuffled) {
+    const auto in = b.inputs.to_vector(), t = b.targets.to_vector();
+    ASSERT_EQ(in.size(), 2 * t.size());
+    for (std::size_t r = 0; r < t.size(); ++r) {
+      EXPECT_EQ(in[2 * r], t[r] / 2);
+      EXPECT_EQ(in[2 * r + 1], 10 + t[r] / 2);
+    }
+  }
+}
+
+TEST(DataLoader, AnExpandedViewGivesItsRepeatedRows) {
+  // one row [1, 2] repeated four times (stride 0 along the first axis), uint8 labels
+  // narrowed from a longer tensor
+  const Tensor x = nabla::tensor({{1, 2}}).expand({4, 2});
+  const Tensor y = nabla::tensor({9, 7, 5, 3, 1}, nabla::u8).narrow(0, 1, 4);
+  ASSERT_EQ(x.stride(0), 0);
+  data::DataLoader loader(data::TensorDataset(x, y), {.batch_size = 3});
+  EXPECT_EQ(loader.size(), 2);
+  const auto [inputs, targets] = one_epoch(loader);
+  EXPECT_EQ(inputs, (std::vector<double>{1, 2, 1, 2, 1, 2, 1, 2}));
+  EXPECT_EQ(targets, (std::vector<double>{7, 5, 3, 1}));
+  EXPECT_EQ(loader.batch(1).targets.dtype(), nabla::u8);
 }
