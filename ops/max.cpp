@@ -7,46 +7,15 @@
 //             axis may be negative; outside the rank → std::out_of_range; n = 0 →
 //             std::invalid_argument
 
-#include <cmath>
+#include <algorithm>
 
+#include "kernels/argmax.hpp"
 #include "ops/op_common.hpp"
 
 namespace nabla {
 namespace detail {
 std::vector<OpSample> axis_samples(Generator& g, Dtype d);      // ops/softmax.cpp
 std::vector<OpSample> axis_bad_samples(Generator& g, Dtype d);  // ops/softmax.cpp
-
-// For each position of x without `axis`, the index of the first maximum along the axis
-// (a NaN counts as the maximum). Throws for an empty axis.
-std::vector<std::int64_t> argmax_indices(const char* op, const Tensor& x, std::size_t axis) {
-  const Shape& shape = x.shape();
-  const std::int64_t n = shape[axis];
-  if (n == 0) {
-    throw std::invalid_argument(
-        fmt::format("nabla::{}: axis {} of x {} is empty: no maximum", op, axis, shape_str(shape)));
-  }
-  [[maybe_unused]] const auto [outer, n_along, inner] = split_at_axis(shape, axis);
-  std::vector<std::int64_t> idx(static_cast<std::size_t>(outer * inner), 0);
-  detail::dispatch_floating("max", x.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    const Tensor values = dense(x);
-    const T* p = data_ptr<T>(values);
-    for (std::int64_t i = 0; i < outer; ++i) {
-      for (std::int64_t j = 0; j < inner; ++j) {
-        const std::int64_t base = i * n * inner + j;
-        std::int64_t best = 0;
-        for (std::int64_t k = 1; k < n; ++k) {
-          const T b = p[base + best * inner];
-          if (std::isnan(b)) break;
-          const T v = p[base + k * inner];
-          if (std::isnan(v) || v > b) best = k;
-        }
-        idx[static_cast<std::size_t>(i * inner + j)] = best;
-      }
-    }
-  });
-  return idx;
-}
 }  // namespace detail
 
 namespace {
@@ -63,9 +32,10 @@ Tensor max(const Tensor& x, std::int64_t axis, bool keepdim, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_defined("max", x);
   const auto a = static_cast<std::size_t>(normalize_axis(axis, x.dim(), "max"));
-  const auto idx = detail::argmax_indices("max", x, a);
   const Shape& shape = x.shape();
-  [[maybe_unused]] const auto [outer, n, inner] = detail::split_at_axis(shape, a);
+  const auto [outer, n, inner] = detail::split_at_axis(shape, a);
+  std::vector<std::int64_t> idx(static_cast<std::size_t>(outer * inner));
+  detail::argmax_indices("max", x, a, idx.data());
   Tensor result = detail::make_tensor(detail::reduced_shape(shape, {a}, keepdim), x.dtype());
   detail::dispatch_floating("max", x.dtype(), [&](auto tag) {
     using T = decltype(tag);

@@ -196,8 +196,8 @@ TEST(Dtypes, AccuracyIdiom) {
 // ---- printing ------------------------------------------------------------------------
 
 TEST(DtypesPrint, IntegersAsIntegers) {
-  EXPECT_EQ(nabla::to_string(nabla::tensor({1, 2, 3}, nabla::i64)),
-            "tensor([1, 2, 3], shape=[3], dtype=int64)");
+  // int64 is the default integer dtype: not named, as PyTorch; the others are
+  EXPECT_EQ(nabla::to_string(nabla::tensor({1, 2, 3}, nabla::i64)), "tensor([1, 2, 3], shape=[3])");
   // right-aligned columns, as PyTorch's tensor([[ 1, 20], [ 3, 4]])
   EXPECT_EQ(nabla::to_string(nabla::tensor({{1, 20}, {3, 4}}, nabla::i32)),
             "tensor([[ 1, 20],\n        [ 3,  4]], shape=[2, 2], dtype=int32)");
@@ -205,20 +205,33 @@ TEST(DtypesPrint, IntegersAsIntegers) {
             "tensor([-1,  2], shape=[2], dtype=int32)");
   EXPECT_EQ(nabla::to_string(nabla::tensor({255, 0}, nabla::u8)),
             "tensor([255,   0], shape=[2], dtype=uint8)");
-  EXPECT_EQ(nabla::to_string(nabla::scalar_tensor(7, nabla::i64)),
-            "tensor(7, shape=[], dtype=int64)");
+  EXPECT_EQ(nabla::to_string(nabla::scalar_tensor(7, nabla::i64)), "tensor(7, shape=[])");
   // exact past 2^53, where a double would round
   const Tensor big = nabla::full({1}, 9007199254740992.0, nabla::i64) + 1;
-  EXPECT_EQ(nabla::to_string(big), "tensor([9007199254740993], shape=[1], dtype=int64)");
+  EXPECT_EQ(nabla::to_string(big), "tensor([9007199254740993], shape=[1])");
 }
 
 TEST(DtypesPrint, BoolsAsTrueFalse) {
+  // True/False already say bool: the dtype is not named, as PyTorch
   EXPECT_EQ(nabla::to_string(nabla::tensor({1, 0}, nabla::bool_)),
-            "tensor([ True, False], shape=[2], dtype=bool)");
+            "tensor([ True, False], shape=[2])");
   EXPECT_EQ(nabla::to_string(nabla::tensor({1, 1}, nabla::bool_)),
-            "tensor([True, True], shape=[2], dtype=bool)");
-  EXPECT_EQ(nabla::to_string(nabla::scalar_tensor(1, nabla::bool_)),
-            "tensor(True, shape=[], dtype=bool)");
+            "tensor([True, True], shape=[2])");
+  EXPECT_EQ(nabla::to_string(nabla::scalar_tensor(1, nabla::bool_)), "tensor(True, shape=[])");
+}
+
+TEST(DtypesPrint, OnlyNonDefaultDtypesAreNamed) {
+  EXPECT_EQ(nabla::to_string(nabla::tensor({1.5, 2.0})), "tensor([1.5000, 2.0000], shape=[2])");
+  EXPECT_EQ(nabla::to_string(nabla::tensor({1.5, 2.0}, nabla::f64)),
+            "tensor([1.5000, 2.0000], shape=[2], dtype=float64)");
+  EXPECT_EQ(nabla::to_string(nabla::ones({2}, nabla::f64).requires_grad_()),
+            "tensor([1.0000, 1.0000], shape=[2], dtype=float64, requires_grad=true)");
+  // an empty tensor has no values to tell int64 and bool by: only float32 goes unnamed
+  EXPECT_EQ(nabla::to_string(nabla::zeros({0})), "tensor([], shape=[0])");
+  EXPECT_EQ(nabla::to_string(nabla::zeros({0}, nabla::f64)),
+            "tensor([], shape=[0], dtype=float64)");
+  EXPECT_EQ(nabla::to_string(nabla::zeros({2, 0}, nabla::bool_)),
+            "tensor([], shape=[2, 0], dtype=bool)");
 }
 
 TEST(DtypesPrint, LargeIntegerTensorsAreSummarized) {

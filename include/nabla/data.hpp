@@ -15,7 +15,9 @@
 namespace nabla::data {
 
 /// Samples along the first axis of two tensors: input i is inputs[i], target i is
-/// targets[i]. Throws std::invalid_argument when their first extents differ.
+/// targets[i]. Either may be a view of any layout (transposed, sliced, expanded): it is
+/// made contiguous once, here (inputs() and targets() return the contiguous tensors).
+/// Throws std::invalid_argument when their first extents differ.
 class TensorDataset {
  public:
   TensorDataset(Tensor inputs, Tensor targets);

@@ -42,6 +42,10 @@ struct OpInfo {
   std::function<std::vector<OpSample>(Generator&, Dtype)> bad_samples;
   /// Whether to check second derivatives too (gradgradcheck).
   bool check_gradgrad = true;
+  /// Why the op cannot take an input with stride-0 axes of extent > 1, if it cannot; the
+  /// sweep then skips the expanded layout for it (SweepLayout::expanded) and reports the
+  /// reason. Empty (the default) for an op that takes any strides.
+  std::string expanded_opt_out;
 };
 
 /// The list of ops. Built-in ops are registered, from an explicit list, on first use.

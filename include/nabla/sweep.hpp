@@ -34,7 +34,12 @@ struct SweepOptions {
 enum class SweepLayout {
   transposed,  ///< storage of the reversed-axes shape, viewed back with reversed strides (rank ≥ 2)
   stepped,     ///< storage twice as long along the last axis, every second element (rank ≥ 1)
-  expanded,    ///< stride 0 along the sample's extent-1 axes, from a storage without them
+  /// a broadcast: stride 0 along the outermost axis of extent > 1 (and, at three or more
+  /// such axes, the innermost too), over a storage holding only index 0 of those axes
+  /// (rank ≥ 1 with an extent > 1). The values are the sample's at index 0 there, repeated,
+  /// so they differ from the sample's but keep its domain. An op whose entry sets
+  /// OpInfo::expanded_opt_out is not fed this layout.
+  expanded,
 };
 
 /// Every layout, in the order the sweep feeds them.
@@ -46,17 +51,20 @@ const char* layout_name(SweepLayout layout);
 
 /// The outcome of feeding one sample to an op in one layout.
 struct LayoutCheck {
-  bool applied = false;  ///< false when no input of the sample has the layout (a scalar, say)
+  /// false when no input of the sample has the layout (a scalar, say) or the op opts out
+  bool applied = false;
   bool passed = true;
-  std::string message;  ///< for a failure: what differed or threw
+  /// for a failure: what differed or threw; for an opt-out: "skipped: " and its reason
+  std::string message;
 };
 
 /// Feeds `sample`'s inputs to `op` as views in `layout` (an input the layout does not
 /// apply to stays as it is) and checks that (1) the forward values equal op applied to
-/// the contiguous sample, within 1e-12 relative (the same values, summed perhaps in
-/// another order), and (2) gradcheck passes through the views: the function checked maps
-/// the views' storages (float64, requiring grad) to op(views), so every gradient flows
-/// through the view ops and the op's rule applied to non-contiguous inputs.
+/// the same values made contiguous (for the transposed and stepped layouts, the sample
+/// itself), within 1e-12 relative (summed perhaps in another order), and (2) gradcheck
+/// passes through the views: the function checked maps the views' storages (float64,
+/// requiring grad) to op(views), so every gradient flows through the view ops and the op's
+/// rule applied to non-contiguous inputs.
 LayoutCheck check_layout(const OpInfo& op, const OpSample& sample, SweepLayout layout,
                          const GradcheckOptions& options = {});
 
@@ -75,6 +83,8 @@ struct OpSweepResult {
   /// case ("matrix [3,4] as transposed"), and what failed, naming the element (input,
   /// index, analytical and numerical values).
   std::vector<std::string> failures;
+  /// What was not checked and why (a layout the op's entry opts out of, with its reason).
+  std::vector<std::string> notes;
 };
 
 /// The whole sweep.
@@ -94,10 +104,11 @@ SweepReport sweep(const OpRegistry& registry, const SweepOptions& options = {});
 SweepReport sweep(const SweepOptions& options = {});
 
 /// The report as a table: op, cases, worst absolute and relative error, gradgrad verdict,
-/// verdict; failures listed under it; then the summary line `N passed, M failed`.
+/// verdict; notes and failures listed under it; then the summary line `N passed, M failed`.
 std::string format_sweep_table(const SweepReport& report);
 
-/// The report as JSON (an object with "ops", "passed", "failed", "seconds").
+/// The report as JSON (an object with "ops", "passed", "failed", "seconds"; each op with
+/// its "failures" and "notes").
 std::string format_sweep_json(const SweepReport& report);
 
 /// The command line of `nabla-gradcheck`, as a function any program can call after

@@ -346,8 +346,10 @@ Tensor randint(std::int64_t low, std::int64_t high, const Shape& shape, Generato
 /// randint from the default generator.
 Tensor randint(std::int64_t low, std::int64_t high, const Shape& shape, Dtype dtype = i64);
 
-/// Prints like PyTorch: values (summarized past 1000 elements), shape, dtype, and the
-/// grad_fn name or requires_grad flag.
+/// Prints like PyTorch: values (summarized past 1000 elements), the shape, the dtype
+/// unless it is a default one (float32, int64, bool; an empty tensor names any but
+/// float32, having no values to tell them apart), and the grad_fn name or requires_grad
+/// flag: `tensor([1.5000, 2.0000], shape=[2], dtype=float64)`.
 std::ostream& operator<<(std::ostream& os, const Tensor& t);
 /// The same text as operator<<.
 std::string to_string(const Tensor& t);

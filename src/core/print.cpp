@@ -1,7 +1,7 @@
 // Printing tensors the way PyTorch does: nested brackets, aligned columns, large tensors
 // summarized with "...", floating values with four decimals (or in scientific notation),
-// integers as integers and bools as True/False; then shape, dtype and the grad_fn (nabla
-// always names shape and dtype, where PyTorch names the dtype only when not the default).
+// integers as integers and bools as True/False; then the shape (always, unlike PyTorch),
+// the dtype when it is not a default one, and the grad_fn.
 // Views print their values in row-major order (read through dense).
 
 #include <fmt/format.h>
@@ -115,6 +115,24 @@ struct Printer {
   }
 };
 
+// Whether the printout names the dtype. As PyTorch: not for the defaults, float32, int64
+// and bool, which the values already tell apart (four decimals, integers, True/False);
+// but an empty tensor shows no values, so there only float32 goes unnamed.
+bool shows_dtype(Dtype d, bool empty) {
+  switch (d) {
+    case Dtype::f32:
+      return false;
+    case Dtype::i64:
+    case Dtype::bool_:
+      return empty;
+    case Dtype::f64:
+    case Dtype::i32:
+    case Dtype::u8:
+      return true;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string to_string(const Tensor& t) {
@@ -148,7 +166,9 @@ std::string to_string(const Tensor& t) {
     p.widths(0, 0);
     p.write(out, 0, 0, 7);
   }
-  out += fmt::format(", shape={}, dtype={}", shape_str(t.shape()), dtype_name(t.dtype()));
+  out += fmt::format(", shape={}", shape_str(t.shape()));
+  if (shows_dtype(t.dtype(), t.numel() == 0))
+    out += fmt::format(", dtype={}", dtype_name(t.dtype()));
   if (auto fn = t.grad_fn()) {
     out += fmt::format(", grad_fn=<{}>", fn->name());
   } else if (t.requires_grad()) {

@@ -42,11 +42,15 @@ TensorDataset::TensorDataset(Tensor inputs, Tensor targets)
                     inputs_.size(0), shape_str(inputs_.shape()), targets_.size(0),
                     shape_str(targets_.shape())));
   }
+  // Batches are gathered by rows from dense memory: a view (transposed, sliced, expanded)
+  // is made contiguous once here, never per batch.
+  inputs_ = inputs_.contiguous();
+  targets_ = targets_.contiguous();
   size_ = inputs_.size(0);
 }
 
 namespace {
-// Rows `idx` of t (along the first axis), copied into a new tensor.
+// Rows `idx` of a contiguous t (along the first axis), copied into a new tensor.
 Tensor gather_rows(const Tensor& t, const std::int64_t* idx, std::int64_t n) {
   Shape shape = t.shape();
   shape[0] = n;

@@ -117,8 +117,10 @@ TEST_P(RegistrySweep, Float32SampleGivesFloat32OfTheSameShape) {
   EXPECT_EQ(r32.shape(), r64.shape());
 }
 
-// Every sample fed as non-contiguous views (transposed, stepped, expanded storage): the
-// forward equals the op on the contiguous sample and gradcheck passes through the views.
+// Every sample fed as non-contiguous views (transposed, stepped, expanded: a broadcast
+// with stride 0 along axes of extent > 1): the forward equals the op on the same values
+// made contiguous and gradcheck passes through the views. An entry that opts out of the
+// expanded layout is skipped there, with its reason.
 TEST_P(RegistrySweep, ViewLayoutsMatchTheContiguousSample) {
   const SweepCase& c = GetParam();
   const nabla::OpInfo& op = op_named(c.op);
