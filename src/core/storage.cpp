@@ -196,17 +196,35 @@ void copy_values(const Tensor& dst, const Tensor& src) {
       using S = decltype(stag);
       D* d = base_ptr<D>(dst);
       const S* s = base_ptr<S>(src);
-      for_each_run<2>(dst.shape(), {&dst.impl()->strides, &src.impl()->strides},
-                      [&](const auto& off, std::int64_t n, const auto& inner) {
-                        D* dp = d + off[0];
-                        const S* sp = s + off[1];
-                        if (inner[0] == 1 && inner[1] == 1) {
-                          for (std::int64_t i = 0; i < n; ++i) dp[i] = convert<D>(sp[i]);
-                        } else {
-                          for (std::int64_t i = 0; i < n; ++i)
-                            dp[i * inner[0]] = convert<D>(sp[i * inner[1]]);
-                        }
-                      });
+      const std::array<const Strides*, 2> strides{&dst.impl()->strides, &src.impl()->strides};
+      if (dst.numel() == 0) return;
+      const RunLayout<2> l = merge_layout<2>(dst.shape(), strides);
+      if (transposed_layout(l)) {
+        // A transpose (contiguous() of x.t(), or copy_ into one): tile by tile, the lines
+        // of both sides stay in the cache until every value on them is copied.
+        for_each_tile_in<2>(l, 0, tile_count(l),
+                            [&](const auto& off, std::int64_t rows, std::int64_t cols,
+                                const auto& rs, const auto& cs) {
+                              for (std::int64_t r = 0; r < rows; ++r) {
+                                D* dp = d + off[0] + r * rs[0];
+                                const S* sp = s + off[1] + r * rs[1];
+                                for (std::int64_t c = 0; c < cols; ++c)
+                                  dp[c * cs[0]] = convert<D>(sp[c * cs[1]]);
+                              }
+                            });
+        return;
+      }
+      for_each_run_in<2>(l, 0, dst.numel(),
+                         [&](const auto& off, std::int64_t n, const auto& inner) {
+                           D* dp = d + off[0];
+                           const S* sp = s + off[1];
+                           if (inner[0] == 1 && inner[1] == 1) {
+                             for (std::int64_t i = 0; i < n; ++i) dp[i] = convert<D>(sp[i]);
+                           } else {
+                             for (std::int64_t i = 0; i < n; ++i)
+                               dp[i * inner[0]] = convert<D>(sp[i * inner[1]]);
+                           }
+                         });
     });
   });
 }

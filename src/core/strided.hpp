@@ -4,11 +4,15 @@
 // along the innermost axis, after merging the axes that every operand lays out
 // contiguously into one (a dense [64, 128] block is one run of 8192), so the per-element
 // work is a tight loop over (pointer, count, stride) that the caller writes.
+// for_each_tile_in visits a transposed layout (see transposed_layout) in square tiles of
+// its last two axes instead, so that both the operand laid out along the rows and the
+// ones laid out along the columns are read a few cache lines at a time.
 
 #include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <utility>
 
 #include <vector>
@@ -102,6 +106,64 @@ void for_each_run_in(const RunLayout<K>& l, std::int64_t lo, std::int64_t hi, F&
       for (std::size_t k = 0; k < K; ++k) off[k] -= l.stride[k][d] * l.extent[d];
       idx[d] = 0;
     }
+  }
+}
+
+/// The side of a tile of for_each_tile_in: a 64 × 64 tile of float32 is 16 KiB, which
+/// with the lines it reads and writes stays in a 32 KiB L1 cache.
+inline constexpr std::int64_t kTile = 64;
+
+/// Whether `l` is better walked in tiles than in runs: some operand steps further along
+/// the innermost axis than along the one before it, as x.t() of a row-major matrix
+/// (strides (1, n)) does. A run of it reads one cache line per element, and each line is
+/// read again for the next run, long after it left the cache.
+template <std::size_t K>
+bool transposed_layout(const RunLayout<K>& l) {
+  if (l.ndim < 2) return false;
+  for (std::size_t k = 0; k < K; ++k) {
+    const std::int64_t cols = std::abs(l.stride[k][l.ndim - 1]);
+    if (cols > 1 && std::abs(l.stride[k][l.ndim - 2]) < cols) return true;
+  }
+  return false;
+}
+
+/// The number of tiles for_each_tile_in cuts layout `l` (at least 2 axes) into.
+template <std::size_t K>
+std::int64_t tile_count(const RunLayout<K>& l) {
+  std::int64_t n = 1;
+  for (std::size_t d = 0; d + 2 < l.ndim; ++d) n *= l.extent[d];
+  const auto tiles = [](std::int64_t e) { return (e + kTile - 1) / kTile; };
+  return n * tiles(l.extent[l.ndim - 2]) * tiles(l.extent[l.ndim - 1]);
+}
+
+/// Calls tile(offsets, rows, cols, row_strides, col_strides) for tiles [lo, hi) of layout
+/// `l` (at least 2 axes): its last two axes (rows and columns) are cut into kTile × kTile
+/// tiles, row-major, and the tiles of each position of the axes before them come in
+/// row-major order of those axes. `offsets[k]` is operand k's offset of the tile's first
+/// element, `rows` × `cols` (each at most kTile) its extent, and element (r, c) of the
+/// tile is at offsets[k] + r·row_strides[k] + c·col_strides[k].
+template <std::size_t K, class F>
+void for_each_tile_in(const RunLayout<K>& l, std::int64_t lo, std::int64_t hi, F&& tile) {
+  const std::size_t rd = l.ndim - 2, cd = l.ndim - 1;
+  const std::int64_t row_tiles = (l.extent[rd] + kTile - 1) / kTile;
+  const std::int64_t col_tiles = (l.extent[cd] + kTile - 1) / kTile;
+  std::array<std::int64_t, K> rs{}, cs{};
+  for (std::size_t k = 0; k < K; ++k) {
+    rs[k] = l.stride[k][rd];
+    cs[k] = l.stride[k][cd];
+  }
+  for (std::int64_t t = lo; t < hi; ++t) {
+    const std::int64_t ct = t % col_tiles, rt = (t / col_tiles) % row_tiles;
+    std::int64_t outer = t / col_tiles / row_tiles;  // a position of the axes before
+    std::array<std::int64_t, K> off{};
+    for (std::size_t d = rd; d-- > 0;) {
+      const std::int64_t i = outer % l.extent[d];
+      outer /= l.extent[d];
+      for (std::size_t k = 0; k < K; ++k) off[k] += i * l.stride[k][d];
+    }
+    for (std::size_t k = 0; k < K; ++k) off[k] += rt * kTile * rs[k] + ct * kTile * cs[k];
+    tile(off, std::min(kTile, l.extent[rd] - rt * kTile),
+         std::min(kTile, l.extent[cd] - ct * kTile), rs, cs);
   }
 }
 

@@ -157,13 +157,21 @@ Tensor unary_kernel(const char* op, const Tensor& x, F&& f) {
       return;
     }
     const Strides& os = out.impl()->strides;
-    parallel_runs<2>(x.shape(), {&os, &x.impl()->strides}, x.numel(),
-                     [&](const auto& off, std::int64_t n, const auto& inner) {
-                       gathered(p + off[1], inner[1], n,
-                                [&](const T* in, std::int64_t j, std::int64_t m) {
-                                  apply(in, o + off[0] + j, m);
-                                });
-                     });
+    parallel_walk<2>(
+        x.shape(), {&os, &x.impl()->strides}, x.numel(),
+        [&](const auto& off, std::int64_t n, const auto& inner) {
+          gathered(p + off[1], inner[1], n, [&](const T* in, std::int64_t j, std::int64_t m) {
+            apply(in, o + off[0] + j, m);
+          });
+        },
+        // A transposed x: a tile of it made dense, then a row of the result at a time (the
+        // result is contiguous, so its columns are 1 apart).
+        [&](const auto& off, std::int64_t rows, std::int64_t cols, const auto& rs, const auto& cs) {
+          T buf[kTile * kTile];
+          gather_tile(p + off[1], rs[1], cs[1], rows, cols, buf);
+          for (std::int64_t r = 0; r < rows; ++r)
+            apply(buf + r * kTile, o + off[0] + r * rs[0], cols);
+        });
   });
   return out;
 }
@@ -293,36 +301,51 @@ Tensor binary_kernel(const char* op, const Tensor& a_in, const Tensor& b_in, F&&
       return;
     }
     const Strides& os = out.impl()->strides;
-    parallel_runs<3>(shape, {&os, &a.impl()->strides, &b.impl()->strides}, out.numel(),
-                     [&](const auto& off, std::int64_t n, const auto& inner) {
-                       const T* x = pa + off[1];
-                       const T* y = pb + off[2];
-                       T* dst = o + off[0];
-                       const std::int64_t sx = inner[1], sy = inner[2];
-                       if ((sx == 0 || sx == 1) && (sy == 1 || (sy == 0 && sx == 1))) {
-                         apply(x, sx, y, sy, dst, n);
-                       } else if (sy == 0) {
-                         // x strided (or both repeated): gather x, y stays a scalar.
-                         gathered(x, sx, n, [&](const T* xd, std::int64_t j, std::int64_t m) {
-                           apply(xd, 1, y, 0, dst + j, m);
-                         });
-                       } else if (sx == 0) {
-                         gathered(y, sy, n, [&](const T* yd, std::int64_t j, std::int64_t m) {
-                           apply(x, 0, yd, 1, dst + j, m);
-                         });
-                       } else {
-                         gathered(x, sx, n, [&](const T* xd, std::int64_t j, std::int64_t m) {
-                           gathered(y + j * sy, sy, m,
-                                    [&](const T* yd, std::int64_t k, std::int64_t r) {
-                                      apply(xd + k, 1, yd, 1, dst + j + k, r);
-                                    });
-                         });
-                       }
-                     });
+    // A transposed operand: a tile of it made dense, then a row of the result at a time (the
+    // result is contiguous, so its columns are 1 apart). An operand whose columns are 1
+    // or 0 apart is read in place; at least one is not, or the layout would not be tiled.
+    const auto tile = [&](const auto& off, std::int64_t rows, std::int64_t cols, const auto& rs,
+                          const auto& cs) {
+      const bool dense_x = cs[1] == 0 || cs[1] == 1, dense_y = cs[2] == 0 || cs[2] == 1;
+      T xbuf[kTile * kTile], ybuf[kTile * kTile];  // only the gathered ones are written
+      if (!dense_x) gather_tile(pa + off[1], rs[1], cs[1], rows, cols, xbuf);
+      if (!dense_y) gather_tile(pb + off[2], rs[2], cs[2], rows, cols, ybuf);
+      for (std::int64_t r = 0; r < rows; ++r) {
+        const T* x = dense_x ? pa + off[1] + r * rs[1] : xbuf + r * kTile;
+        const T* y = dense_y ? pb + off[2] + r * rs[2] : ybuf + r * kTile;
+        apply(x, dense_x ? cs[1] : 1, y, dense_y ? cs[2] : 1, o + off[0] + r * rs[0], cols);
+      }
+    };
+    parallel_walk<3>(
+        shape, {&os, &a.impl()->strides, &b.impl()->strides}, out.numel(),
+        [&](const auto& off, std::int64_t n, const auto& inner) {
+          const T* x = pa + off[1];
+          const T* y = pb + off[2];
+          T* dst = o + off[0];
+          const std::int64_t sx = inner[1], sy = inner[2];
+          if ((sx == 0 || sx == 1) && (sy == 1 || (sy == 0 && sx == 1))) {
+            apply(x, sx, y, sy, dst, n);
+          } else if (sy == 0) {
+            // x strided (or both repeated): gather x, y stays a scalar.
+            gathered(x, sx, n, [&](const T* xd, std::int64_t j, std::int64_t m) {
+              apply(xd, 1, y, 0, dst + j, m);
+            });
+          } else if (sx == 0) {
+            gathered(y, sy, n, [&](const T* yd, std::int64_t j, std::int64_t m) {
+              apply(x, 0, yd, 1, dst + j, m);
+            });
+          } else {
+            gathered(x, sx, n, [&](const T* xd, std::int64_t j, std::int64_t m) {
+              gathered(y + j * sy, sy, m, [&](const T* yd, std::int64_t k, std::int64_t r) {
+                apply(xd + k, 1, yd, 1, dst + j + k, r);
+              });
+            });
+          }
+        },
+        tile);
   });
   return out;
 }
-
 
 /// C = op(A)·op(B) through OpenBLAS gemm, row-major. Shapes are checked by the caller.
 void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k,

@@ -65,6 +65,20 @@ void add_run(const T* p, std::int64_t s, std::int64_t n, Acc* acc, std::int64_t 
     for (std::int64_t j = 0; j < n; ++j) acc[j * as] += static_cast<Acc>(p[j * s]);
   }
 }
+
+// The axis of a sum's layout (operand 0 the output, 0-strided along reduced axes) to
+// split over the threads: a kept axis (merging never mixes kept and reduced ones), the
+// outermost with an extent of at least the thread count, else the longest; l.ndim when
+// every axis is reduced.
+std::size_t split_axis(const RunLayout<2>& l) {
+  std::size_t best = l.ndim;
+  for (std::size_t d = 0; d < l.ndim; ++d) {
+    if (l.stride[0][d] == 0) continue;
+    if (l.extent[d] >= kernel_threads()) return d;
+    if (best == l.ndim || l.extent[d] > l.extent[best]) best = d;
+  }
+  return best;
+}
 }  // namespace
 
 namespace {
@@ -141,10 +155,30 @@ Tensor sum_kernel(const Tensor& x, const std::vector<std::size_t>& axes, Shape o
           },
           1);
       for (const Acc v : part) acc[0] += v;
-    } else {
-      for_each_run<2>(shape, strides, [&](const auto& off, std::int64_t len, const auto& inner) {
-        add_run(p + off[1], inner[1], len, acc.data() + off[0], inner[0]);
-      });
+    } else if (n > 0) {
+      // Into many values: each thread takes a range of one kept axis and walks the layout
+      // restricted to it, so each output value gets the same runs, in the same order, as
+      // in a walk of the whole layout, from one thread.
+      RunLayout<2> l = merge_layout<2>(shape, strides);
+      const std::size_t d = split_axis(l);
+      const std::int64_t extent = d == l.ndim ? 1 : l.extent[d];
+      const std::int64_t grain = std::max<std::int64_t>(1, kParallelGrain / (n / extent));
+      parallel_for(
+          extent,
+          [&](std::int64_t lo, std::int64_t hi) {
+            RunLayout<2> piece = l;
+            std::array<std::int64_t, 2> base{};
+            if (d < l.ndim) {
+              piece.extent[d] = hi - lo;
+              for (std::size_t k = 0; k < 2; ++k) base[k] = lo * l.stride[k][d];
+            }
+            for_each_run_in<2>(piece, 0, n / extent * (hi - lo),
+                               [&](const auto& off, std::int64_t len, const auto& inner) {
+                                 add_run(p + base[1] + off[1], inner[1], len,
+                                         acc.data() + base[0] + off[0], inner[0]);
+                               });
+          },
+          grain);
     }
     Out* o = base_ptr<Out>(out);
     for (std::size_t i = 0; i < acc.size(); ++i) o[i] = static_cast<Out>(acc[i]);

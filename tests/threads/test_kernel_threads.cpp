@@ -1,10 +1,14 @@
 // nabla's kernel threads under concurrent callers: two user threads running large
 // elementwise ops and reductions at once (each big enough to be split over the pool)
 // both get the right values, with no deadlock; set_num_threads between them is safe.
+// Work split over the threads (partial sums, softmax lines, tiles of a transpose) gives
+// the values of one thread, bit for bit.
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -55,6 +59,41 @@ TEST(KernelThreads, SetNumThreadsWhileAnotherThreadComputes) {
   for (int r = 0; r < 10; ++r) nabla::set_num_threads(1 + r % 2);
   worker.join();
   EXPECT_TRUE(ok);
+  nabla::set_num_threads(before);
+}
+
+TEST(KernelThreads, SplitReductionsAndTransposesGiveTheValuesOfOneThread) {
+  const int before = nabla::get_num_threads();
+  nabla::Generator gen(11);
+  // Random values (not exact in every summation order): any change of order would show.
+  const nabla::Tensor x = nabla::randn({600, 700}, gen, nabla::f32);
+  const nabla::Tensor y = nabla::randn({700, 600}, gen, nabla::f64);
+  const nabla::Tensor r3 = nabla::randn({20, 60, 70}, gen, nabla::f32);
+  const std::vector<std::pair<std::string, std::function<nabla::Tensor()>>> cases = {
+      {"sum over axis 0", [&] { return nabla::sum(x, {0}); }},
+      {"sum over axis 1", [&] { return nabla::sum(x, {1}); }},
+      {"sum over axis 1 of a transpose", [&] { return nabla::sum(y.t(), {1}); }},
+      {"sum over axes 0, 2 of rank 3",
+       [&] {
+         return nabla::sum(r3, {0, 2});
+       }},
+      {"mean over axis 1, keepdim", [&] { return nabla::mean(x, {1}, true); }},
+      {"softmax along the last axis", [&] { return nabla::softmax(x, -1); }},
+      {"softmax along axis 0", [&] { return nabla::softmax(x, 0); }},
+      {"log_softmax along axis 1 of rank 3", [&] { return nabla::log_softmax(r3, 1); }},
+      {"logsumexp along the last axis", [&] { return nabla::logsumexp(y, -1); }},
+      {"add of two transposes", [&] { return nabla::add(y.t(), y.t()); }},
+      {"exp of a transpose", [&] { return nabla::exp(y.t()); }},
+      {"contiguous of a transpose", [&] { return y.t().contiguous(); }}};
+  for (const auto& [name, f] : cases) {
+    nabla::set_num_threads(1);
+    const std::vector<double> one = f().to_vector();
+    nabla::set_num_threads(2);
+    const std::vector<double> two = f().to_vector();
+    ASSERT_EQ(one.size(), two.size()) << name;
+    for (std::size_t i = 0; i < one.size(); ++i)
+      ASSERT_EQ(one[i], two[i]) << name << " at flat index " << i;
+  }
   nabla::set_num_threads(before);
 }
 

@@ -1,8 +1,10 @@
 // The kernel rows of nabla-bench: add, mul, exp and sigmoid on 10⁶ and 10⁷ float32
 // elements (square matrices 1000² and 3162²), contiguous and transposed (x.t(), a view),
 // at 1 and 2 kernel threads, next to a plain loop compiled with -O3 -march=native
-// (native_loops.cpp) on one thread; and matmul fed by x.t() and by a permute (views:
-// gemm reads them through its transpose flag), with their heap allocations per call.
+// (native_loops.cpp) on one thread; the reductions that keep an axis (sum over axis 0 and
+// over axis 1, softmax along the last axis) and contiguous() of x.t() on 10⁶ float32 at 1
+// and 2 threads; and matmul fed by x.t() and by a permute (views: gemm reads them through
+// its transpose flag), with their heap allocations per call.
 // Timed on the wall clock: at 2 threads the work is not all on this thread.
 
 #include <nabla/nabla.hpp>
@@ -80,6 +82,31 @@ void bench_kernels(const Options& o, std::vector<Result>& results, std::vector<C
               what + ", nabla " + std::to_string(threads) + " thread" + (threads > 1 ? "s" : ""),
               "op", 1.0, [&] { nabla::Tensor c = r.f(a, b); }));
         }
+      }
+    }
+  }
+
+  // Reductions that keep an axis, and the copy of a transpose, on [1000, 1000].
+  {
+    nabla::Tensor x = nabla::empty({1000, 1000});
+    fill_big(x.mutable_data<float>(), static_cast<std::size_t>(x.numel()), 0);
+    const nabla::Tensor xt = x.t();
+    for (const auto& [key, label, fn] :
+         {std::tuple<std::string, std::string, std::function<nabla::Tensor()>>{
+              "kernel_sum0_1e6", "sum over axis 0 of [1000,1000] f32",
+              [&] { return nabla::sum(x, {0}); }},
+          {"kernel_sum1_1e6", "sum over axis 1 of [1000,1000] f32",
+           [&] { return nabla::sum(x, {1}); }},
+          {"kernel_softmax_1e6", "softmax along the last axis of [1000,1000] f32",
+           [&] { return nabla::softmax(x, -1); }},
+          {"kernel_contiguous_1e6_t", "contiguous() of x.t(), [1000,1000] f32",
+           [&] { return xt.contiguous(); }}}) {
+      for (const int threads : {1, 2}) {
+        nabla::set_num_threads(threads);
+        results.push_back(measure_loop(
+            few, key + "_" + std::to_string(threads) + "t",
+            label + ", nabla " + std::to_string(threads) + " thread" + (threads > 1 ? "s" : ""),
+            "op", 1.0, [&] { nabla::Tensor c = fn(); }));
       }
     }
   }
