@@ -19,8 +19,9 @@ void argmax_indices(const char* op, const Tensor& x, std::size_t axis, std::int6
     throw std::invalid_argument(
         fmt::format("nabla::{}: axis {} of x {} is empty: no maximum", op, axis, shape_str(shape)));
   }
-  const Shape& strides = x.strides();
-  Shape rest, rest_strides;
+  const Strides& strides = x.impl()->strides;
+  Shape rest;
+  Strides rest_strides;
   for (std::size_t d = 0; d < shape.size(); ++d) {
     if (d == axis) continue;
     rest.push_back(shape[d]);
