@@ -59,7 +59,13 @@ namespace nabla::detail {
   X(view) \
   X(contiguous) \
   X(where) \
-  X(masked_fill)
+  X(masked_fill) \
+  /* joining and splitting */ \
+  X(cat) \
+  X(stack) \
+  X(split) \
+  X(chunk) \
+  X(unbind)
 // clang-format on
 
 #define NABLA_DECLARE_REGISTER(name) void register_##name(OpRegistry& r);

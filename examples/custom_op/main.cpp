@@ -1,14 +1,16 @@
 // Extending nabla from your own code: a new op with its own backward rule (softplus), a
-// composite op that needs no rule (swish), both used in a small model, registered, and
-// checked by the same sweep as nabla-gradcheck.
+// composite op that needs no rule (swish), an op with two outputs (sincos), all used in a
+// small model, registered, and checked by the same sweep as nabla-gradcheck.
 //
-//   custom_op            trains the model, then checks every op (built-in and these two)
-//   custom_op --op softplus --op swish     checks only these (any nabla-gradcheck flag works)
+//   custom_op            trains the model, then checks every op (built-in and these three)
+//   custom_op --op softplus --op swish --op sincos     checks only these (any
+//                        nabla-gradcheck flag works)
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include <nabla/extension.hpp>
@@ -33,12 +35,51 @@ nabla::Tensor softplus(const nabla::Tensor& x) {
   return result;
 }
 
+// sincos: two outputs from one node, (sin x, cos x).
+//   backward: grad_x = grad_sin ⊙ cos x − grad_cos ⊙ sin x; an output that got no
+//             gradient (only sin was used, say) arrives undefined and counts as zero
+//   saves   : x
+std::pair<nabla::Tensor, nabla::Tensor> sincos(const nabla::Tensor& x);
+
+struct SincosNode : nabla::MultiOutputNode {
+  SincosNode() : MultiOutputNode("sincos") {}
+  std::vector<nabla::Tensor> backward(const std::vector<nabla::Tensor>& grads) override {
+    // sincos itself gives the factors, so this rule is differentiable too.
+    const auto [s, c] = sincos(saved(0));
+    nabla::Tensor g = nabla::zeros_like(s);
+    if (grads[0].defined()) g = g + grads[0] * c;
+    if (grads[1].defined()) g = g - grads[1] * s;
+    return {g};  // one gradient per input, as for any node
+  }
+};
+
+std::pair<nabla::Tensor, nabla::Tensor> sincos(const nabla::Tensor& x) {
+  std::vector<double> s = x.to_vector(), c = s;
+  for (double& e : s) e = std::sin(e);
+  for (double& e : c) e = std::cos(e);
+  std::vector<nabla::Tensor> out{nabla::tensor(s, x.shape(), x.dtype()),
+                                 nabla::tensor(c, x.shape(), x.dtype())};
+  if (auto node = nabla::record_outputs<SincosNode>(out, {x})) node->save(x);
+  return {out[0], out[1]};
+}
+
 // swish: x ⊙ sigmoid(x), composed of existing ops, so it needs no rule of its own.
 nabla::Tensor swish(const nabla::Tensor& x) {
   return x * nabla::sigmoid(x);
 }
 
 int main(int argc, char** argv) {
+  nabla::register_op({.name = "sincos",
+                      .formula = "sin(x) + 2·cos(x), from one two-output node",
+                      .arity = 1,
+                      .fn =
+                          [](const std::vector<nabla::Tensor>& in) {
+                            const auto [s, c] = sincos(in[0]);
+                            return s + 2.0 * c;
+                          },
+                      .samples = [](nabla::Generator& g, nabla::Dtype d) {
+                        return nabla::unary_samples(g, d);
+                      }});
   for (const char* name : {"softplus", "swish"}) {
     nabla::register_op(
         {.name = name,
@@ -64,6 +105,10 @@ int main(int argc, char** argv) {
     nabla::Tensor W2 = (nabla::randn({16, 1}, gen) * 0.3).detach().requires_grad_();
     nabla::Tensor b2 = nabla::zeros({1}).requires_grad_();
     fmt::print("training a 1-16-1 network with softplus then swish on y = sin(x)\n");
+    // The target through sincos, which has two outputs: sin²x + cos²x = 1 checks it.
+    const auto [sx, cx] = sincos(x);
+    fmt::print("  sincos: max |sin²x + cos²x − 1| = {:.1e}\n",
+               nabla::max(nabla::abs(sx * sx + cx * cx - 1.0).flatten(), 0).item<double>());
     for (int step = 0; step <= 2000; ++step) {
       nabla::Tensor h = swish(softplus(nabla::matmul(x, W1) + b1) - 1.0);
       nabla::Tensor loss = nabla::mse_loss(nabla::matmul(h, W2) + b2, y);

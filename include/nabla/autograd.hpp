@@ -25,8 +25,10 @@
 #include <limits>
 #include <memory>
 #include <source_location>
+#include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "nabla/detail/pool.hpp"
@@ -89,6 +91,7 @@ struct Edge {
   std::shared_ptr<Node> fn;
   std::weak_ptr<AutogradMeta> leaf;
   bool leaf_edge = false;
+  std::uint32_t output_nr = 0;  // which of fn's outputs the input was
   bool valid() const noexcept { return fn != nullptr || leaf_edge; }
 };
 
@@ -98,11 +101,19 @@ struct InputInfo {
   Dtype dtype = Dtype::f32;
 };
 
+/// What a node remembers of its second and later outputs (a multi-output node).
+struct OutputInfo {
+  Shape shape;
+  Dtype dtype = Dtype::f32;
+  std::weak_ptr<AutogradMeta> retained;  // retain_grad() of this output
+};
+
 /// A tensor saved for backward, with the version it had when it was saved.
 struct SavedTensor {
   Tensor value;
   std::uint64_t version = 0;
   bool is_output = false;  // saved without its history; rebuilt on unpack (no cycle)
+  std::uint32_t output_nr = 0;  // which of the node's outputs, when is_output
   // A leaf is saved as its values plus a weak link to its bookkeeping, rebuilt on unpack:
   // a strong link would make a cycle when backward(create_graph) stores into the leaf's
   // grad a graph that saved the leaf (x.grad = 2·x), and neither would ever be freed.
@@ -148,10 +159,20 @@ class Node : public std::enable_shared_from_this<Node> {
   std::shared_ptr<detail::AutogradMeta> next_leaf(std::size_t i) const {
     return edges_.at(i).leaf_edge ? edges_.at(i).leaf.lock() : nullptr;
   }
-  /// Shape of the op's result.
+  /// Shape of the op's result (its first output, for a MultiOutputNode).
   const Shape& output_shape() const noexcept { return output_shape_; }
-  /// Dtype of the op's result.
+  /// Dtype of the op's result (its first output, for a MultiOutputNode).
   Dtype output_dtype() const noexcept { return output_dtype_; }
+  /// Number of outputs: 1, or more for a MultiOutputNode (split, unbind, ...).
+  std::size_t num_outputs() const noexcept { return 1 + more_outputs_.size(); }
+  /// Shape of output `i`.
+  const Shape& output_shape(std::size_t i) const {
+    return i == 0 ? output_shape_ : more_outputs_.at(i - 1).shape;
+  }
+  /// Dtype of output `i`.
+  Dtype output_dtype(std::size_t i) const {
+    return i == 0 ? output_dtype_ : more_outputs_.at(i - 1).dtype;
+  }
   /// Norm of the gradient this node received in the last backward, when
   /// set_grad_norms_recorded(true) was on (NaN otherwise).
   double grad_norm() const noexcept { return grad_norm_; }
@@ -161,8 +182,8 @@ class Node : public std::enable_shared_from_this<Node> {
 
   /// Saves an input (or any tensor) for the backward rule; returns its index for saved().
   std::size_t save(const Tensor& t);
-  /// Saves the op's own result without creating a reference cycle; saved() rebuilds it
-  /// with this node as its grad_fn, so double backward works through it.
+  /// Saves the op's own result (any of its outputs) without creating a reference cycle;
+  /// saved() rebuilds it with this node as its grad_fn, so double backward works through it.
   std::size_t save_result(const Tensor& result);
   /// True once the engine freed the saved tensors (backward without retain_graph).
   bool released() const noexcept { return released_; }
@@ -174,10 +195,15 @@ class Node : public std::enable_shared_from_this<Node> {
 
  private:
   friend class detail::Engine;
+  friend class MultiOutputNode;
   template <class N, class... A>
-  friend std::shared_ptr<N> record(Tensor&, std::initializer_list<Tensor>, A&&...);
+  friend std::shared_ptr<N> record(Tensor&, std::span<const Tensor>, A&&...);
+  template <class N, class... A>
+  friend std::shared_ptr<N> record_outputs(std::span<Tensor>, std::span<const Tensor>, A&&...);
   friend void detail::check_forward_anomaly(const Node&, const Tensor&);
-  void attach(Tensor& result, std::initializer_list<Tensor> inputs);
+  void link_inputs(std::span<const Tensor> inputs);
+  void attach(Tensor& result, std::span<const Tensor> inputs);
+  void attach_outputs(std::span<Tensor> results, std::span<const Tensor> inputs);
   void release() noexcept;
 
   const char* name_;
@@ -187,8 +213,10 @@ class Node : public std::enable_shared_from_this<Node> {
   PoolVector<detail::InputInfo> inputs_;
   PoolVector<detail::SavedTensor> saved_;
   bool released_ = false;
+  bool multi_output_ = false;  // a MultiOutputNode: the engine passes every output's gradient
   Shape output_shape_;
   Dtype output_dtype_ = Dtype::f32;
+  std::vector<detail::OutputInfo> more_outputs_;  // outputs 1, 2, ... (none: one output)
   double grad_norm_ = std::numeric_limits<double>::quiet_NaN();
   std::source_location location_{};
 
@@ -202,9 +230,31 @@ class Node : public std::enable_shared_from_this<Node> {
   friend class Tensor;
 };
 
+/// A node with several outputs (split, chunk, unbind, a user's op returning two tensors):
+/// its rule receives one gradient per output, in order, and an output that received none
+/// (it was not used, or only its indices were) is passed as an undefined tensor, to be
+/// treated as zeros (see grad_or_zeros). Record one with record_outputs.
+class MultiOutputNode : public Node {
+ public:
+  explicit MultiOutputNode(const char* name) noexcept : Node(name) { multi_output_ = true; }
+  /// The backward rule: ∂L/∂input for each input, given ∂L/∂output for each output
+  /// (undefined for an output that received none).
+  virtual std::vector<Tensor> backward(const std::vector<Tensor>& grad_outputs) = 0;
+  /// Not called for a multi-output node (the engine calls the overload above); throws
+  /// std::logic_error.
+  std::vector<Tensor> backward(const Tensor& grad_out) final;
+
+ protected:
+  /// grad_outputs[i], or zeros of output i's shape and dtype when it is undefined.
+  Tensor grad_or_zeros(const std::vector<Tensor>& grad_outputs, std::size_t i) const;
+};
+
 namespace detail {
 /// True when grad mode is on and some input requires grad.
-bool should_record(std::initializer_list<Tensor> inputs) noexcept;
+bool should_record(std::span<const Tensor> inputs) noexcept;
+inline std::span<const Tensor> as_span(std::initializer_list<Tensor> inputs) noexcept {
+  return {inputs.begin(), inputs.size()};
+}
 }  // namespace detail
 
 /// Records an op on the graph: when grad mode is on and some input requires grad, makes a
@@ -212,8 +262,11 @@ bool should_record(std::initializer_list<Tensor> inputs) noexcept;
 /// `result`'s grad_fn. Returns null otherwise, so inference builds no graph:
 ///
 /// `if (auto node = record<MulNode>(result, {a, b})) { node->save(a); node->save(b); }`
+///
+/// `inputs` is a braced list, or any contiguous range of tensors (a std::vector, for an
+/// op over a variable number of inputs such as cat).
 template <class N, class... A>
-std::shared_ptr<N> record(Tensor& result, std::initializer_list<Tensor> inputs, A&&... args) {
+std::shared_ptr<N> record(Tensor& result, std::span<const Tensor> inputs, A&&... args) {
   if (detail::anomaly_depth > 0) [[unlikely]] {
     auto node = std::allocate_shared<N>(detail::PoolAllocator<N>{}, std::forward<A>(args)...);
     if (detail::current_call_site != nullptr) node->location_ = *detail::current_call_site;
@@ -226,6 +279,38 @@ std::shared_ptr<N> record(Tensor& result, std::initializer_list<Tensor> inputs, 
   auto node = std::allocate_shared<N>(detail::PoolAllocator<N>{}, std::forward<A>(args)...);
   node->attach(result, inputs);
   return node;
+}
+template <class N, class... A>
+std::shared_ptr<N> record(Tensor& result, std::initializer_list<Tensor> inputs, A&&... args) {
+  return record<N>(result, detail::as_span(inputs), std::forward<A>(args)...);
+}
+
+/// Records an op with several outputs (N derives from MultiOutputNode): as record, and
+/// every tensor of `results` gets the node as its grad_fn, output i being results[i].
+///
+/// `if (auto node = record_outputs<SplitNode>(parts, {x}, dim)) { ... }`
+template <class N, class... A>
+std::shared_ptr<N> record_outputs(std::span<Tensor> results, std::span<const Tensor> inputs,
+                                  A&&... args) {
+  static_assert(std::is_base_of_v<MultiOutputNode, N>,
+                "record_outputs records a MultiOutputNode (a rule taking one gradient per output)");
+  if (detail::anomaly_depth > 0) [[unlikely]] {
+    auto node = std::allocate_shared<N>(detail::PoolAllocator<N>{}, std::forward<A>(args)...);
+    if (detail::current_call_site != nullptr) node->location_ = *detail::current_call_site;
+    for (const Tensor& r : results) detail::check_forward_anomaly(*node, r);
+    if (!detail::should_record(inputs)) return nullptr;
+    node->attach_outputs(results, inputs);
+    return node;
+  }
+  if (!detail::should_record(inputs)) return nullptr;
+  auto node = std::allocate_shared<N>(detail::PoolAllocator<N>{}, std::forward<A>(args)...);
+  node->attach_outputs(results, inputs);
+  return node;
+}
+template <class N, class... A>
+std::shared_ptr<N> record_outputs(std::span<Tensor> results, std::initializer_list<Tensor> inputs,
+                                  A&&... args) {
+  return record_outputs<N>(results, detail::as_span(inputs), std::forward<A>(args)...);
 }
 
 namespace debug {

@@ -41,6 +41,22 @@
 /// }
 /// ```
 ///
+/// An op with several outputs derives from nabla::MultiOutputNode, whose rule takes one
+/// gradient per output (undefined for an output that received none, which counts as zero),
+/// and records all its outputs at once (examples/custom_op has the full sincos):
+///
+/// ```cpp
+/// struct SincosNode : nabla::MultiOutputNode {
+///   SincosNode() : MultiOutputNode("sincos") {}
+///   std::vector<nabla::Tensor> backward(const std::vector<nabla::Tensor>& grads) override {
+///     const auto [s, c] = sincos(saved(0));
+///     return {grad_or_zeros(grads, 0) * c - grad_or_zeros(grads, 1) * s};
+///   }
+/// };
+/// std::vector<nabla::Tensor> out{sin_values, cos_values};
+/// if (auto node = nabla::record_outputs<SincosNode>(out, {x})) node->save(x);
+/// ```
+///
 /// The engine checks what your rule returns: one gradient per input (undefined for an
 /// input that needs none, see Node::needs_input_grad), each of the input's shape or of a
 /// shape that sums down to it (so a rule may return gradients in the output's shape and

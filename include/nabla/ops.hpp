@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "nabla/autograd.hpp"
+#include "nabla/joining.hpp"
 #include "nabla/tensor.hpp"
 
 namespace nabla {

@@ -10,7 +10,7 @@
 
 namespace nabla {
 namespace detail {
-bool should_record(std::initializer_list<Tensor> inputs) noexcept {
+bool should_record(std::span<const Tensor> inputs) noexcept {
   if (!is_grad_enabled()) return false;
   for (const Tensor& t : inputs) {
     if (t.requires_grad()) return true;
@@ -31,7 +31,7 @@ Node::~Node() {
   for (auto& s : saved_) detail::defer_release(std::move(s.value.impl_));
 }
 
-void Node::attach(Tensor& result, std::initializer_list<Tensor> inputs) {
+void Node::link_inputs(std::span<const Tensor> inputs) {
   edges_.reserve(inputs.size());
   inputs_.reserve(inputs.size());
   for (const Tensor& t : inputs) {
@@ -40,6 +40,7 @@ void Node::attach(Tensor& result, std::initializer_list<Tensor> inputs) {
       const auto& meta = t.impl()->meta;
       if (meta->grad_fn) {
         e.fn = meta->grad_fn;
+        e.output_nr = meta->output_nr;
       } else if (meta->requires_grad) {
         e.leaf = meta;
         e.leaf_edge = true;
@@ -48,25 +49,57 @@ void Node::attach(Tensor& result, std::initializer_list<Tensor> inputs) {
     edges_.push_back(std::move(e));
     inputs_.push_back({t.defined() ? t.shape() : Shape{}, t.defined() ? t.dtype() : Dtype::f32});
   }
-  output_shape_ = result.shape();
-  output_dtype_ = result.dtype();
+}
+
+namespace {
+void make_output(Tensor& result, std::shared_ptr<Node> node, std::uint32_t output_nr) {
   auto& impl = result.impl();
   if (!impl->meta) impl->meta = detail::make_pooled<detail::AutogradMeta>();
-  impl->meta->grad_fn = shared_from_this();
+  impl->meta->grad_fn = std::move(node);
+  impl->meta->output_nr = output_nr;
   impl->meta->requires_grad = true;
+}
+}  // namespace
+
+void Node::attach(Tensor& result, std::span<const Tensor> inputs) {
+  link_inputs(inputs);
+  output_shape_ = result.shape();
+  output_dtype_ = result.dtype();
+  make_output(result, shared_from_this(), 0);
+}
+
+void Node::attach_outputs(std::span<Tensor> results, std::span<const Tensor> inputs) {
+  if (results.empty()) {
+    throw std::logic_error(fmt::format("nabla: op '{}' recorded no outputs", name()));
+  }
+  for (const Tensor& r : results) {
+    if (!r.defined()) {
+      throw std::logic_error(fmt::format("nabla: op '{}' recorded an undefined output", name()));
+    }
+  }
+  link_inputs(inputs);
+  output_shape_ = results[0].shape();
+  output_dtype_ = results[0].dtype();
+  more_outputs_.reserve(results.size() - 1);
+  for (std::size_t i = 1; i < results.size(); ++i)
+    more_outputs_.push_back({results[i].shape(), results[i].dtype(), {}});
+  for (std::size_t i = 0; i < results.size(); ++i)
+    make_output(results[i], shared_from_this(), static_cast<std::uint32_t>(i));
 }
 
 std::size_t Node::save(const Tensor& t) {
   if (t.defined() && t.impl()->meta && !t.impl()->meta->grad_fn) {  // a leaf with bookkeeping
-    saved_.push_back({t.detach(), t.version(), false, t.impl()->meta});
+    saved_.push_back({t.detach(), t.version(), false, 0, t.impl()->meta});
   } else {
-    saved_.push_back({t, t.defined() ? t.version() : 0, false, {}});
+    saved_.push_back({t, t.defined() ? t.version() : 0, false, 0, {}});
   }
   return saved_.size() - 1;
 }
 
 std::size_t Node::save_result(const Tensor& result) {
-  saved_.push_back({result.detach(), result.version(), true, {}});
+  const auto& meta = result.defined() ? result.impl()->meta : nullptr;
+  const std::uint32_t nr = meta && meta->grad_fn.get() == this ? meta->output_nr : 0;
+  saved_.push_back({result.detach(), result.version(), true, nr, {}});
   return saved_.size() - 1;
 }
 
@@ -104,6 +137,7 @@ Tensor Node::saved(std::size_t index) const {
   auto meta = detail::make_pooled<detail::AutogradMeta>();
   meta->requires_grad = true;
   meta->grad_fn = std::const_pointer_cast<Node>(shared_from_this());
+  meta->output_nr = s.output_nr;
   out.impl()->meta = std::move(meta);
   return out;
 }
@@ -111,6 +145,17 @@ Tensor Node::saved(std::size_t index) const {
 void Node::release() noexcept {
   for (auto& s : saved_) s.value = Tensor();
   released_ = true;
+}
+
+std::vector<Tensor> MultiOutputNode::backward(const Tensor&) {
+  throw std::logic_error(fmt::format(
+      "nabla: '{}' is a multi-output node: its rule takes one gradient per output", name()));
+}
+
+Tensor MultiOutputNode::grad_or_zeros(const std::vector<Tensor>& grad_outputs,
+                                      std::size_t i) const {
+  if (i < grad_outputs.size() && grad_outputs[i].defined()) return grad_outputs[i];
+  return zeros(output_shape(i), output_dtype(i));
 }
 
 std::vector<std::shared_ptr<Node>> Node::next_functions() const {

@@ -222,7 +222,14 @@ void Tensor::retain_grad() {
     throw std::logic_error("nabla::Tensor::retain_grad: the tensor does not require grad");
   }
   impl_->meta->retains_grad = true;
-  if (impl_->meta->grad_fn) impl_->meta->grad_fn->retained_ = impl_->meta;
+  if (const auto& fn = impl_->meta->grad_fn) {
+    const std::uint32_t nr = impl_->meta->output_nr;
+    if (nr == 0) {
+      fn->retained_ = impl_->meta;
+    } else {
+      fn->more_outputs_[nr - 1].retained = impl_->meta;
+    }
+  }
 }
 
 Tensor Tensor::detach() const {

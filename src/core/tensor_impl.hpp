@@ -49,6 +49,7 @@ struct AutogradMeta {
   bool retains_grad = false;
   Tensor grad;
   std::shared_ptr<Node> grad_fn;
+  std::uint32_t output_nr = 0;  // which of grad_fn's outputs this tensor is
   std::string name;
 };
 

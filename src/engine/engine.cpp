@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <stdexcept>
 #include <unordered_map>
@@ -72,6 +73,21 @@ Tensor conform(const Node& node, std::size_t i, Tensor g, const Shape& shape, Dt
   return sum_to(g, shape);
 }
 
+// Runs a backward rule. In anomaly mode the ops inside a rule are not checked one by one:
+// what the rule returns is, and a NaN is then blamed on this node's backward, where it
+// belongs.
+template <class F>
+std::vector<Tensor> call_rule(F&& rule) {
+  if (anomaly_depth > 0) [[unlikely]] {
+    struct Suspend {
+      int depth = std::exchange(anomaly_depth, 0);
+      ~Suspend() { anomaly_depth = depth; }
+    } suspend;
+    return rule();
+  }
+  return rule();
+}
+
 }  // namespace
 
 class Engine {
@@ -88,8 +104,10 @@ class Engine {
  private:
   struct Slot {
     Node* node = nullptr;
-    Tensor pending;  // the sum of the gradients received so far
+    Tensor pending;  // the sum of the gradients received so far (into output 0)
     bool needed = true;
+    std::vector<Tensor> more;  // the same for outputs 1, 2, ... of a multi-output node
+    Tensor& into(std::uint32_t output_nr) { return output_nr == 0 ? pending : more[output_nr - 1]; }
   };
 
   std::vector<Tensor> seeds(const std::vector<Tensor>& outputs,
@@ -98,6 +116,10 @@ class Engine {
   void order(const std::vector<Tensor>& outputs);
   void prune();
   void run_node(Slot& slot);
+  void run_multi_node(Slot& slot);
+  void capture(const Node* node, std::uint32_t nr, const Tensor& g);
+  void retain(const std::weak_ptr<AutogradMeta>& retained, const Tensor& g);
+  void pass_along(Node& node, std::vector<Tensor> grads);
   void deliver_leaf(const std::shared_ptr<AutogradMeta>& meta, const Tensor& g);
   std::vector<Tensor> collect(bool allow_unused);
   bool claim_node(Node* node);
@@ -113,7 +135,8 @@ class Engine {
   std::vector<std::size_t> post_;  // slots in post-order: children before parents
   std::vector<std::shared_ptr<AutogradMeta>> claimed_leaves_;
   std::unordered_map<const AutogradMeta*, std::size_t> leaf_targets_;
-  std::unordered_map<const Node*, std::size_t> node_targets_;
+  // nabla::grad's interior targets: per node, (which output, which input of grad).
+  std::unordered_map<const Node*, std::vector<std::pair<std::uint32_t, std::size_t>>> node_targets_;
   std::vector<Tensor> captured_;
 };
 
@@ -133,8 +156,8 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
   for (std::size_t k = 0; k < outputs.size(); ++k) {
     const auto& meta = outputs[k].impl()->meta;
     if (meta->grad_fn) {
-      Slot& root = slots_[meta->grad_fn->slot_];
-      root.pending = accumulate(std::move(root.pending), seed[k], create_);
+      Tensor& root = slots_[meta->grad_fn->slot_].into(meta->output_nr);
+      root = accumulate(std::move(root), seed[k], create_);
     } else {
       deliver_leaf(meta, seed[k]);  // an output that is itself a leaf
     }
@@ -198,7 +221,7 @@ void Engine::find_targets() {
     if (in.is_leaf()) {
       leaf_targets_.emplace(in.impl()->meta.get(), i);
     } else {
-      node_targets_.emplace(in.impl()->meta->grad_fn.get(), i);
+      node_targets_[in.impl()->meta->grad_fn.get()].emplace_back(in.impl()->meta->output_nr, i);
     }
   }
 }
@@ -219,7 +242,8 @@ bool Engine::claim_node(Node* node) {
   std::uint64_t held = 0;
   if (node->pass_.compare_exchange_strong(held, id_, std::memory_order_acq_rel)) {
     node->slot_ = slots_.size();
-    slots_.push_back({node, Tensor(), true});
+    slots_.push_back({node, Tensor(), true, {}});
+    if (node->multi_output_) slots_.back().more.resize(node->num_outputs() - 1);
     return true;
   }
   if (held == id_) return false;
@@ -300,53 +324,87 @@ void Engine::deliver_leaf(const std::shared_ptr<AutogradMeta>& meta, const Tenso
 // 5. One node's rule, checked, its gradients passed along the edges.
 void Engine::run_node(Slot& slot) {
   Node* node = slot.node;
+  if (node->multi_output_) {
+    run_multi_node(slot);
+    return;
+  }
   const Tensor g = std::move(slot.pending);
   slot.pending = Tensor();
   if (!slot.needed || !g.defined()) return;
-  if (inputs_) {
-    auto t = node_targets_.find(node);
-    if (t != node_targets_.end()) {
-      captured_[t->second] = accumulate(std::move(captured_[t->second]), g, create_);
-    }
+  capture(node, 0, g);
+  retain(node->retained_, g);
+  if (record_grad_norms.load(std::memory_order_relaxed)) node->grad_norm_ = norm(g);
+  pass_along(*node, call_rule([&] { return node->backward(g); }));
+}
+
+// A multi-output node's rule gets one gradient per output (undefined where none came).
+void Engine::run_multi_node(Slot& slot) {
+  auto* node = static_cast<MultiOutputNode*>(slot.node);
+  std::vector<Tensor> g;
+  g.reserve(node->num_outputs());
+  g.push_back(std::exchange(slot.pending, Tensor()));
+  for (Tensor& m : slot.more) g.push_back(std::exchange(m, Tensor()));
+  const bool any = std::any_of(g.begin(), g.end(), [](const Tensor& t) { return t.defined(); });
+  if (!slot.needed || !any) return;
+  for (std::size_t k = 0; k < g.size(); ++k) {
+    if (!g[k].defined()) continue;
+    capture(node, static_cast<std::uint32_t>(k), g[k]);
+    retain(k == 0 ? node->retained_ : node->more_outputs_[k - 1].retained, g[k]);
   }
-  if (auto kept = node->retained_.lock()) {
+  if (record_grad_norms.load(std::memory_order_relaxed)) {
+    double sq = 0;  // the norm of all the output gradients together
+    for (const Tensor& t : g) {
+      if (t.defined()) sq += norm(t) * norm(t);
+    }
+    node->grad_norm_ = std::sqrt(sq);
+  }
+  pass_along(*node, call_rule([&] { return node->backward(g); }));
+}
+
+// nabla::grad asked for the gradient of output `nr` of `node`: keep it.
+void Engine::capture(const Node* node, std::uint32_t nr, const Tensor& g) {
+  if (!inputs_) return;
+  auto t = node_targets_.find(node);
+  if (t == node_targets_.end()) return;
+  for (const auto& [output_nr, index] : t->second) {
+    if (output_nr == nr) captured_[index] = accumulate(std::move(captured_[index]), g, create_);
+  }
+}
+
+// retain_grad() on an interior tensor: its grad accumulates as a leaf's would.
+void Engine::retain(const std::weak_ptr<AutogradMeta>& retained, const Tensor& g) {
+  if (auto kept = retained.lock()) {
     kept->grad = accumulate(std::move(kept->grad), create_ ? g.contiguous() : dense(g), create_);
     if (!create_ && kept->grad.requires_grad()) kept->grad = kept->grad.detach();
   }
-  if (record_grad_norms.load(std::memory_order_relaxed)) node->grad_norm_ = norm(g);
-  std::vector<Tensor> grads;
-  if (anomaly_depth > 0) [[unlikely]] {
-    // The ops inside a rule are not checked one by one: what the rule returns is, and a
-    // NaN is then blamed on this node's backward, where it belongs.
-    struct Suspend {
-      int depth = std::exchange(anomaly_depth, 0);
-      ~Suspend() { anomaly_depth = depth; }
-    } suspend;
-    grads = node->backward(g);
-  } else {
-    grads = node->backward(g);
-  }
+}
+
+// A rule's gradients, checked, reduced to each input's shape and sent along the edges.
+void Engine::pass_along(Node& node, std::vector<Tensor> grads) {
   if (anomaly_depth > 0) [[unlikely]]
-    check_backward_anomaly(*node, grads);
-  if (grads.size() != node->edges_.size()) {
+    check_backward_anomaly(node, grads);
+  if (grads.size() != node.edges_.size()) {
     throw std::logic_error(fmt::format(
         "nabla: the backward rule of '{}' returned {} gradients for {} inputs; a rule returns "
         "one per input (undefined for an input that needs none)",
-        node->name(), grads.size(), node->edges_.size()));
+        node.name(), grads.size(), node.edges_.size()));
   }
   for (std::size_t i = 0; i < grads.size(); ++i) {
-    const Edge& e = node->edges_[i];
+    const Edge& e = node.edges_[i];
     if (!e.valid() || !grads[i].defined()) continue;
     Tensor gi =
-        conform(*node, i, std::move(grads[i]), node->inputs_[i].shape, node->inputs_[i].dtype);
+        conform(node, i, std::move(grads[i]), node.inputs_[i].shape, node.inputs_[i].dtype);
     if (e.fn) {
       Slot& next = slots_[e.fn->slot_];
-      if (next.needed) next.pending = accumulate(std::move(next.pending), gi, create_);
+      if (next.needed) {
+        Tensor& into = next.into(e.output_nr);
+        into = accumulate(std::move(into), gi, create_);
+      }
     } else if (auto meta = e.leaf.lock()) {
       deliver_leaf(meta, gi);
     }
   }
-  if (!retain_) node->release();
+  if (!retain_) node.release();
 }
 
 // 6. nabla::grad's results; an input no output depends on is an error unless allowed.
