@@ -19,6 +19,7 @@
 
 #include "nabla/autograd.hpp"
 #include "nabla/tensor.hpp"
+#include "nabla/math.hpp"
 
 namespace nabla {
 
