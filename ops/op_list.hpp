@@ -65,7 +65,40 @@ namespace nabla::detail {
   X(stack) \
   X(split) \
   X(chunk) \
-  X(unbind)
+  X(unbind) \
+  /* elementwise math */ \
+  X(sin) \
+  X(cos) \
+  X(tan) \
+  X(asin) \
+  X(acos) \
+  X(atan) \
+  X(sinh) \
+  X(cosh) \
+  X(log1p) \
+  X(expm1) \
+  X(log2) \
+  X(log10) \
+  X(exp2) \
+  X(erf) \
+  X(erfc) \
+  X(square) \
+  X(reciprocal) \
+  X(rsqrt) \
+  X(sign) \
+  X(floor) \
+  X(ceil) \
+  X(round) \
+  X(trunc) \
+  X(frac) \
+  X(maximum) \
+  X(minimum) \
+  X(pow_tensor) \
+  X(atan2) \
+  X(hypot) \
+  X(lerp) \
+  X(addcmul) \
+  X(addcdiv)
 // clang-format on
 
 #define NABLA_DECLARE_REGISTER(name) void register_##name(OpRegistry& r);

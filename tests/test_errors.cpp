@@ -245,6 +245,7 @@ const std::vector<Trigger>& triggers() {
       {"sub-bool",
        [] { nabla::sub(nabla::tensor({1}, nabla::bool_), nabla::tensor({0}, nabla::bool_)); }},
       {"neg-bool", [] { nabla::neg(nabla::tensor({1}, nabla::bool_)); }},
+      {"floor-bool", [] { nabla::floor(nabla::tensor({1}, nabla::bool_)); }},
       {"where-condition",
        [] {
          nabla::where(nabla::tensor({1.0, 0.0}), nabla::zeros({2}), nabla::ones({2}));

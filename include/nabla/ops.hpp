@@ -20,6 +20,7 @@
 #include "nabla/autograd.hpp"
 #include "nabla/joining.hpp"
 #include "nabla/tensor.hpp"
+#include "nabla/math.hpp"
 
 namespace nabla {
 

@@ -1,0 +1,52 @@
+// Tests of ops/log2.cpp: the base-2 logarithm.
+
+#include "ops/op_test_util.hpp"
+
+namespace {
+
+using namespace nabla_test;
+using nabla::Tensor;
+using testing::AllOf;
+using testing::HasSubstr;
+
+// Recorded from PyTorch 1.13 (python3-torch), in float64 and float32 alike:
+//   x = torch.tensor({0.0, -0.0, inf, -inf, nan, -1.0, 0.5, 8.0, 3.0}, dtype=torch.float64)
+//   torch.log2(x).tolist()
+TEST(Log2, ForwardMatchesPyTorchAtEdges) {
+  for (Dtype d : kDtypes) {
+    SCOPED_TRACE(nabla::dtype_name(d));
+    const Tensor x = nabla::tensor(
+        std::vector<double>{0.0, -0.0, kInf, -kInf, kNaN, -1.0, 0.5, 8.0, 3.0}, {9}, d);
+    expect_tensor(nabla::log2(x), {9},
+                  {-kInf, -kInf, kInf, kNaN, kNaN, kNaN, -1.0, 3.0, 1.584962500721156}, d);
+  }
+}
+
+// Recorded from PyTorch: x = torch.tensor({0.5, 8.0, 0.0}, dtype=torch.float64,
+//   requires_grad=True); torch.log2(x).sum().backward(); x.grad.tolist()
+TEST(Log2, GradientMatchesPyTorch) {
+  Tensor x = nabla::tensor(std::vector<double>{0.5, 8.0, 0.0}, {3}, nabla::f64).requires_grad_();
+  nabla::sum(nabla::log2(x)).backward();
+  expect_tensor(x.grad(), {3}, {2.8853900817779268, 0.18033688011112042, kInf}, nabla::f64);
+}
+
+TEST(Log2, ViewInputMatchesContiguous) {
+  const Tensor x = nabla::mul(normal({3, 4}, 5), 0.5);
+  expect_tensor(nabla::log2(x.t()), {4, 3}, nabla::log2(x.t().contiguous()).to_vector(),
+                nabla::f64);
+}
+
+TEST(Log2, RejectsIntegerAndBoolInput) {
+  EXPECT_THAT(message_of([] {
+                nabla::log2(nabla::tensor(std::vector<double>{1, 2}, {2}, nabla::i64));
+              }),
+              AllOf(HasSubstr("nabla::log2"), HasSubstr("int64")));
+  EXPECT_THAT(message_of([] {
+                nabla::log2(nabla::tensor(std::vector<double>{1, 0}, {2}, nabla::bool_));
+              }),
+              AllOf(HasSubstr("nabla::log2"), HasSubstr("bool")));
+  EXPECT_THAT(message_of([] { nabla::log2(Tensor()); }),
+              HasSubstr("nabla::log2: input is an undefined tensor"));
+}
+
+}  // namespace
