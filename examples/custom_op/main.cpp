@@ -1,9 +1,9 @@
-// Extending nabla from your own code: a new op with its own backward rule (softplus), a
+// Extending nabla from your own code: a new op with its own backward rule (my_softplus), a
 // composite op that needs no rule (swish), both used in a small model, registered, and
 // checked by the same sweep as nabla-gradcheck.
 //
 //   custom_op            trains the model, then checks every op (built-in and these two)
-//   custom_op --op softplus --op swish     checks only these (any nabla-gradcheck flag works)
+//   custom_op --op my_softplus --op swish     checks only these (any nabla-gradcheck flag works)
 
 #include <fmt/format.h>
 
@@ -14,22 +14,23 @@
 #include <nabla/extension.hpp>
 #include <nabla/format.hpp>
 
-// softplus: result = log(1 + eˣ), computed stably as max(x, 0) + log1p(e^(−|x|)).
+// my_softplus: result = log(1 + eˣ), computed stably as max(x, 0) + log1p(e^(−|x|)). (nabla
+// has it built in as nabla::softplus; written here as a user would write an op of their own.)
 //   backward: grad_x = grad_out ⊙ sigmoid(x)
 //   saves   : x
-struct SoftplusNode : nabla::Node {
-  SoftplusNode() : Node("softplus") {}
+struct MySoftplusNode : nabla::Node {
+  MySoftplusNode() : Node("my_softplus") {}
   std::vector<nabla::Tensor> backward(const nabla::Tensor& grad_out) override {
     // Written with nabla ops, so the rule is itself differentiable (gradgradcheck passes).
     return {grad_out * nabla::sigmoid(saved(0))};
   }
 };
 
-nabla::Tensor softplus(const nabla::Tensor& x) {
+nabla::Tensor my_softplus(const nabla::Tensor& x) {
   std::vector<double> v = x.to_vector();  // the forward kernel, in plain C++
   for (double& e : v) e = std::max(e, 0.0) + std::log1p(std::exp(-std::abs(e)));
   nabla::Tensor result = nabla::tensor(v, x.shape(), x.dtype());
-  if (auto node = nabla::record<SoftplusNode>(result, {x})) node->save(x);
+  if (auto node = nabla::record<MySoftplusNode>(result, {x})) node->save(x);
   return result;
 }
 
@@ -39,14 +40,14 @@ nabla::Tensor swish(const nabla::Tensor& x) {
 }
 
 int main(int argc, char** argv) {
-  for (const char* name : {"softplus", "swish"}) {
+  for (const char* name : {"my_softplus", "swish"}) {
     nabla::register_op(
         {.name = name,
-         .formula = std::string(name) == "softplus" ? "log(1 + exp(x))" : "x * sigmoid(x)",
+         .formula = std::string(name) == "my_softplus" ? "log(1 + exp(x))" : "x * sigmoid(x)",
          .arity = 1,
          .fn =
              [name](const std::vector<nabla::Tensor>& in) {
-               return std::string(name) == "softplus" ? softplus(in[0]) : swish(in[0]);
+               return std::string(name) == "my_softplus" ? my_softplus(in[0]) : swish(in[0]);
              },
          .samples = [](nabla::Generator& g,
                        nabla::Dtype d) { return nabla::unary_samples(g, d); }});
@@ -63,9 +64,9 @@ int main(int argc, char** argv) {
     nabla::Tensor b1 = nabla::zeros({16}).requires_grad_();
     nabla::Tensor W2 = (nabla::randn({16, 1}, gen) * 0.3).detach().requires_grad_();
     nabla::Tensor b2 = nabla::zeros({1}).requires_grad_();
-    fmt::print("training a 1-16-1 network with softplus then swish on y = sin(x)\n");
+    fmt::print("training a 1-16-1 network with my_softplus then swish on y = sin(x)\n");
     for (int step = 0; step <= 2000; ++step) {
-      nabla::Tensor h = swish(softplus(nabla::matmul(x, W1) + b1) - 1.0);
+      nabla::Tensor h = swish(my_softplus(nabla::matmul(x, W1) + b1) - 1.0);
       nabla::Tensor loss = nabla::mse_loss(nabla::matmul(h, W2) + b2, y);
       if (step % 500 == 0) fmt::print("  step {:>4}  mse {:.5f}\n", step, loss.item<float>());
       loss.backward();
