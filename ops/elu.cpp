@@ -14,9 +14,11 @@ namespace detail {
 Tensor elu_core(const char* op, const Tensor& x, double alpha, double scale, double input_scale) {
   Tensor result = activation_kernel(op, x, [&](auto&& v, auto t) {
     using T = decltype(t);
-    const T s = static_cast<T>(input_scale);
-    return xt::where(v > T(0), v * static_cast<T>(scale),
-                     (xt::exp(v * s) - T(1)) * static_cast<T>(alpha * scale));
+    // scalars as prvalues: xtensor keeps a named scalar by reference, and the expression
+    // outlives this lambda
+    return xt::where(
+        v > T(0), v * static_cast<T>(scale),
+        (xt::exp(v * static_cast<T>(input_scale)) - T(1)) * static_cast<T>(alpha * scale));
   });
   const auto rule = [=](const Tensor& grad_out, const Tensor& xs) {
     const Tensor negative =

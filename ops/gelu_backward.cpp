@@ -56,9 +56,11 @@ Tensor gelu_backward(const Tensor& g, const Tensor& x, std::string_view approxim
     using T = decltype(tag);
     if (use_tanh) {
       return detail::binary_kernel("gelu_backward", g, x, [](auto&& gv, auto&& xv) {
-        const auto t = xt::tanh(T(kK) * (xv + T(kC) * xv * xv * xv));
-        const auto du = T(kK) * (T(1) + T(3 * kC) * xv * xv);
-        return gv * (T(0.5) * (T(1) + t) + T(0.5) * xv * (T(1) - t * t) * du);
+        // fresh sub-expressions, never named ones: xtensor keeps a named expression by
+        // reference, and the result outlives this lambda
+        const auto t = [&] { return xt::tanh(T(kK) * (xv + T(kC) * xv * xv * xv)); };
+        return gv * (T(0.5) * (T(1) + t()) +
+                     T(0.5) * xv * (T(1) - t() * t()) * (T(kK) * (T(1) + T(3 * kC) * xv * xv)));
       });
     }
     return detail::binary_kernel("gelu_backward", g, x, [](auto&& gv, auto&& xv) {

@@ -14,9 +14,10 @@ namespace detail {
 Tensor hardtanh_core(const char* op, const Tensor& x, double min_val, double max_val) {
   Tensor result = activation_kernel(op, x, [&](auto&& v, auto t) {
     using T = decltype(t);
-    const T lo = static_cast<T>(min_val);
-    const T hi = static_cast<T>(max_val);
-    return xt::where(v < lo, lo, xt::where(v > hi, hi, v));
+    // the bounds as prvalues: xtensor keeps a named scalar by reference, and the
+    // expression outlives this lambda
+    return xt::where(v < static_cast<T>(min_val), static_cast<T>(min_val),
+                     xt::where(v > static_cast<T>(max_val), static_cast<T>(max_val), v));
   });
   const auto rule = [](const Tensor& grad_out, const Tensor& inside) {
     return nabla::where(inside, grad_out, 0.0);

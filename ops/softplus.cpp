@@ -12,8 +12,10 @@ Tensor softplus(const Tensor& x, double beta, double threshold, CallSite where) 
   detail::CallSiteScope site(where);
   Tensor result = detail::activation_kernel("softplus", x, [&](auto&& v, auto t) {
     using T = decltype(t);
-    const T b = static_cast<T>(beta);
-    return xt::where(v * b > static_cast<T>(threshold), v, xt::log1p(xt::exp(v * b)) / b);
+    // β as a prvalue: xtensor keeps a named scalar by reference, and the expression
+    // outlives this lambda
+    return xt::where(v * static_cast<T>(beta) > static_cast<T>(threshold), v,
+                     xt::log1p(xt::exp(v * static_cast<T>(beta))) / static_cast<T>(beta));
   });
   const auto rule = [beta, threshold](const Tensor& grad_out, const Tensor& xs) {
     const Tensor bx = mul(xs, beta);
