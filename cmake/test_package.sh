@@ -17,4 +17,4 @@ cmake -S "$src/examples/custom_op" -B "$build/package-test/build" \
   -DCMAKE_PREFIX_PATH="$stage" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$cxx" \
   -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" >/dev/null
 cmake --build "$build/package-test/build" -j"$(nproc)" >/dev/null
-"$build/package-test/build/custom_op" --op softplus --op swish --op sincos --op sigmoid
+"$build/package-test/build/custom_op" --op my_softplus --op swish --op sin_cos --op sigmoid

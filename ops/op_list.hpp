@@ -98,7 +98,25 @@ namespace nabla::detail {
   X(hypot) \
   X(lerp) \
   X(addcmul) \
-  X(addcdiv)
+  X(addcdiv) \
+  /* activations */ \
+  X(gelu) \
+  X(gelu_backward) \
+  X(silu) \
+  X(mish) \
+  X(softplus) \
+  X(leaky_relu) \
+  X(elu) \
+  X(selu) \
+  X(celu) \
+  X(hardtanh) \
+  X(relu6) \
+  X(hardsigmoid) \
+  X(hardswish) \
+  X(logsigmoid) \
+  X(softsign) \
+  X(prelu) \
+  X(glu)
 // clang-format on
 
 #define NABLA_DECLARE_REGISTER(name) void register_##name(OpRegistry& r);

@@ -268,6 +268,15 @@ const std::vector<Trigger>& triggers() {
        }},
       // elementwise
       {"clamp-bounds", [] { nabla::clamp(nabla::zeros({2}), 1.0, 0.0); }},
+      // activations
+      {"gelu-approximate", [] { nabla::gelu(nabla::zeros({2}), "erf"); }},
+      {"celu-alpha", [] { nabla::celu(nabla::zeros({2}), 0.0); }},
+      {"hardtanh-bounds", [] { nabla::hardtanh(nabla::zeros({2}), 1.0, 0.5); }},
+      {"prelu-weight-rank", [] { nabla::prelu(nabla::zeros({2, 3}), nabla::zeros({3, 1})); }},
+      {"prelu-weight-count", [] { nabla::prelu(nabla::zeros({2, 3}), nabla::zeros({2})); }},
+      {"prelu-0d", [] { nabla::prelu(nabla::scalar_tensor(1.0), nabla::zeros({3})); }},
+      {"glu-odd", [] { nabla::glu(nabla::zeros({2, 3})); }},
+      {"glu-0d", [] { nabla::glu(nabla::scalar_tensor(1.0)); }},
       // matmul
       {"matmul-rank",
        [] {

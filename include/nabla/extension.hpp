@@ -7,21 +7,22 @@
 /// ```cpp
 /// #include <nabla/extension.hpp>
 ///
-/// // softplus(x) = log(1 + eˣ), computed stably as max(x, 0) + log(1 + e^(−|x|)).
+/// // my_softplus(x) = log(1 + eˣ), computed stably as max(x, 0) + log(1 + e^(−|x|))
+/// // (nabla::softplus is built in; this is how a user writes an op of their own).
 /// //   backward: grad_x = grad_out ⊙ sigmoid(x)      saves: x
-/// struct SoftplusNode : nabla::Node {
-///   SoftplusNode() : Node("softplus") {}                 // the name in graphs and errors
+/// struct MySoftplusNode : nabla::Node {
+///   MySoftplusNode() : Node("my_softplus") {}            // the name in graphs and errors
 ///   std::vector<nabla::Tensor> backward(const nabla::Tensor& grad_out) override {
 ///     // Written with nabla ops, so gradients of gradients work through it.
 ///     return {grad_out * nabla::sigmoid(saved(0))};      // one gradient per input
 ///   }
 /// };
 ///
-/// nabla::Tensor softplus(const nabla::Tensor& x) {
+/// nabla::Tensor my_softplus(const nabla::Tensor& x) {
 ///   std::vector<double> v = x.to_vector();             // the forward kernel: plain C++
 ///   for (double& e : v) e = std::max(e, 0.0) + std::log1p(std::exp(-std::abs(e)));
 ///   nabla::Tensor result = nabla::tensor(v, x.shape(), x.dtype());
-///   if (auto node = nabla::record<SoftplusNode>(result, {x}))  // null when no graph is needed
+///   if (auto node = nabla::record<MySoftplusNode>(result, {x}))  // null when no graph is needed
 ///     node->save(x);                                     // what the rule will need
 ///   return result;
 /// }
@@ -30,10 +31,10 @@
 /// nabla::Tensor swish(const nabla::Tensor& x) { return x * nabla::sigmoid(x); }
 ///
 /// int main(int argc, char** argv) {
-///   nabla::register_op({.name = "softplus",
+///   nabla::register_op({.name = "my_softplus",
 ///                       .formula = "log(1 + exp(x))",
 ///                       .arity = 1,
-///                       .fn = [](const std::vector<nabla::Tensor>& in) { return softplus(in[0]);
+///                       .fn = [](const std::vector<nabla::Tensor>& in) { return my_softplus(in[0]);
 ///                       }, .samples = [](nabla::Generator& g, nabla::Dtype d) {
 ///                         return nabla::unary_samples(g, d);
 ///                       }});
@@ -43,18 +44,18 @@
 ///
 /// An op with several outputs derives from nabla::MultiOutputNode, whose rule takes one
 /// gradient per output (undefined for an output that received none, which counts as zero),
-/// and records all its outputs at once (examples/custom_op has the full sincos):
+/// and records all its outputs at once (examples/custom_op has the full sin_cos):
 ///
 /// ```cpp
-/// struct SincosNode : nabla::MultiOutputNode {
-///   SincosNode() : MultiOutputNode("sincos") {}
+/// struct SinCosNode : nabla::MultiOutputNode {
+///   SinCosNode() : MultiOutputNode("sin_cos") {}
 ///   std::vector<nabla::Tensor> backward(const std::vector<nabla::Tensor>& grads) override {
-///     const auto [s, c] = sincos(saved(0));
+///     const auto [s, c] = sin_cos(saved(0));
 ///     return {grad_or_zeros(grads, 0) * c - grad_or_zeros(grads, 1) * s};
 ///   }
 /// };
 /// std::vector<nabla::Tensor> out{sin_values, cos_values};
-/// if (auto node = nabla::record_outputs<SincosNode>(out, {x})) node->save(x);
+/// if (auto node = nabla::record_outputs<SinCosNode>(out, {x})) node->save(x);
 /// ```
 ///
 /// The engine checks what your rule returns: one gradient per input (undefined for an

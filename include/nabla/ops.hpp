@@ -17,6 +17,7 @@
 #include <optional>
 #include <vector>
 
+#include "nabla/activations.hpp"
 #include "nabla/autograd.hpp"
 #include "nabla/joining.hpp"
 #include "nabla/tensor.hpp"
