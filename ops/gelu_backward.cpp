@@ -11,6 +11,10 @@
 //   saves   : g (only when x needs a gradient) and x
 //   shapes  : g and x broadcast together (normally equal). float32/float64 only
 
+#include <xtensor/xvectorize.hpp>
+
+#include <cmath>
+
 #include "ops/activation_common.hpp"
 
 namespace nabla {
@@ -52,19 +56,24 @@ Tensor gelu_backward(const Tensor& g, const Tensor& x, std::string_view approxim
   detail::check_defined("gelu_backward", x, "x");
   detail::check_floating("gelu_backward", g, "grad");
   detail::check_floating("gelu_backward", x, "x");
+  // One scalar function per element (xt::vectorize): the fused expression written with
+  // xtensor operators took over a minute to compile.
   Tensor result = detail::dispatch_floating("gelu_backward", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     if (use_tanh) {
-      return detail::binary_kernel("gelu_backward", g, x, [](auto&& gv, auto&& xv) {
-        // fresh sub-expressions, never named ones: xtensor keeps a named expression by
-        // reference, and the result outlives this lambda
-        const auto t = [&] { return xt::tanh(T(kK) * (xv + T(kC) * xv * xv * xv)); };
-        return gv * (T(0.5) * (T(1) + t()) +
-                     T(0.5) * xv * (T(1) - t() * t()) * (T(kK) * (T(1) + T(3 * kC) * xv * xv)));
+      return detail::binary_kernel_floating("gelu_backward", g, x, [](auto&& gv, auto&& xv) {
+        return xt::vectorize(+[](T gs, T xs) {
+          const T t = std::tanh(T(kK) * (xs + T(kC) * xs * xs * xs));
+          return gs * (T(0.5) * (T(1) + t) +
+                       T(0.5) * xs * (T(1) - t * t) * (T(kK) * (T(1) + T(3 * kC) * xs * xs)));
+        })(gv, xv);
       });
     }
-    return detail::binary_kernel("gelu_backward", g, x, [](auto&& gv, auto&& xv) {
-      return gv * (T(0.5) * (T(1) + xt::erf(xv * T(kR))) + xv * T(kP) * xt::exp(T(-0.5) * xv * xv));
+    return detail::binary_kernel_floating("gelu_backward", g, x, [](auto&& gv, auto&& xv) {
+      return xt::vectorize(+[](T gs, T xs) {
+        return gs * (T(0.5) * (T(1) + std::erf(xs * T(kR))) +
+                     xs * T(kP) * std::exp(T(-0.5) * xs * xs));
+      })(gv, xv);
     });
   });
   if (auto node = record<GeluBackwardNode>(result, {g, x}, use_tanh)) {

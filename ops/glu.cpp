@@ -45,7 +45,7 @@ Tensor glu(const Tensor& x, std::int64_t dim, CallSite where) {
   const detail::Subscript second{"narrow", axis, n / 2, 1, n / 2, false};
   Tensor result = detail::dispatch_floating("glu", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    return detail::binary_kernel("glu", detail::subscript_view(x, first),
+    return detail::binary_kernel_floating("glu", detail::subscript_view(x, first),
                                  detail::subscript_view(x, second),
                                  [](auto&& av, auto&& bv) { return av / (T(1) + xt::exp(-bv)); });
   });

@@ -24,7 +24,7 @@ template <class F>
 Tensor float_binary_kernel(const char* op, const Tensor& a, const Tensor& b, F&& f) {
   check_floating_operand(op, a, "first operand");
   check_floating_operand(op, b, "second operand");
-  return binary_kernel(op, a, b, std::forward<F>(f));
+  return binary_kernel_floating(op, a, b, std::forward<F>(f));
 }
 
 /// A binary function for binary_kernel that applies the standard library's scalar `F`

@@ -1,6 +1,6 @@
-// matmul / mm: matrix products on OpenBLAS gemm.
+// matmul: matrix products on OpenBLAS gemm (matmul and mm).
 //   forward : C = op(A) · op(B), op(X) = X or Xᵀ by a flag   [M,N] = [M,K]·[K,N]
-//   backward (flags off): grad_A = grad_C · Bᵀ                [M,K] = [M,N]·[N,K]
+//   backward: (flags off) grad_A = grad_C · Bᵀ             [M,K] = [M,N]·[N,K]
 //                         grad_B = Aᵀ · grad_C                [K,N] = [K,M]·[M,N]
 //            with flags, the same products with the flags moved (see MmNode): every
 //            product is one gemm call, never a transposed copy.

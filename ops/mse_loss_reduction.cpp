@@ -1,4 +1,4 @@
-// mse_loss with a reduction: (o − y)², then mean, sum or none.
+// mse_loss_reduction: mse_loss with a reduction: (o − y)², then mean, sum or none.
 //   forward : mean → mse_loss(o, y) (ops/mse_loss.cpp); sum → Σ (o − y)² (a 0-d tensor,
 //             accumulated in double); none → (o − y)² elementwise
 //   backward: grad_o =  grad_out · 2(o − y)   (sum, none; mean is mse_loss's rule)

@@ -58,7 +58,7 @@ Tensor prelu(const Tensor& x, const Tensor& weight, CallSite where) {
   }
   Tensor result = detail::dispatch_floating("prelu", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    return detail::binary_kernel(
+    return detail::binary_kernel_floating(
         "prelu", x, w, [](auto&& xv, auto&& wv) { return xt::where(xv > T(0), xv, wv * xv); });
   });
   if (auto node = record<PreluNode>(result, {x, w})) {

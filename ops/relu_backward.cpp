@@ -22,7 +22,7 @@ Tensor relu_backward(const Tensor& g, const Tensor& mask, CallSite where) {
   Tensor result = detail::dispatch_floating(
       "relu_backward", g.defined() ? g.dtype() : Dtype::f32, [&](auto tag) {
         using T = decltype(tag);
-        return detail::binary_kernel("relu_backward", g, mask, [](auto&& gv, auto&& mv) {
+        return detail::binary_kernel_floating("relu_backward", g, mask, [](auto&& gv, auto&& mv) {
           return xt::where(mv > T(0), gv, T(0));
         });
       });

@@ -28,7 +28,7 @@ Tensor sigmoid_backward(const Tensor& g, const Tensor& s, CallSite where) {
   Tensor result = detail::dispatch_floating(
       "sigmoid_backward", g.defined() ? g.dtype() : Dtype::f32, [&](auto tag) {
         using T = decltype(tag);
-        return detail::binary_kernel("sigmoid_backward", g, s,
+        return detail::binary_kernel_floating("sigmoid_backward", g, s,
                                      [](auto&& gv, auto&& sv) { return gv * sv * (T(1) - sv); });
       });
   if (auto node = record<SigmoidBackwardNode>(result, {g, s})) {

@@ -27,7 +27,7 @@ Tensor tanh_backward(const Tensor& g, const Tensor& y, CallSite where) {
   Tensor result = detail::dispatch_floating(
       "tanh_backward", g.defined() ? g.dtype() : Dtype::f32, [&](auto tag) {
         using T = decltype(tag);
-        return detail::binary_kernel("tanh_backward", g, y,
+        return detail::binary_kernel_floating("tanh_backward", g, y,
                                      [](auto&& gv, auto&& yv) { return gv * (T(1) - yv * yv); });
       });
   if (auto node = record<TanhBackwardNode>(result, {g, y})) {

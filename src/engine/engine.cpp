@@ -371,8 +371,10 @@ void Engine::capture(const Node* node, std::uint32_t nr, const Tensor& g) {
   }
 }
 
-// retain_grad() on an interior tensor: its grad accumulates as a leaf's would.
+// retain_grad() on an interior tensor: its grad accumulates as a leaf's would (in
+// backward; nabla::grad, like PyTorch's autograd.grad, writes no grad).
 void Engine::retain(const std::weak_ptr<AutogradMeta>& retained, const Tensor& g) {
+  if (inputs_) return;
   if (auto kept = retained.lock()) {
     kept->grad = accumulate(std::move(kept->grad), create_ ? g.contiguous() : dense(g), create_);
     if (!create_ && kept->grad.requires_grad()) kept->grad = kept->grad.detach();

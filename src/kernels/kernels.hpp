@@ -209,17 +209,28 @@ inline std::int64_t row_broadcast(const Tensor& t, const Shape& shape) {
 /// (binary_result_dtype); a and b may have any strides (broadcast operands are read through
 /// stride-0 views, never copied). f takes two xtensor expressions or an expression and a
 /// scalar of the element type, or is one of the kernels above.
-template <class F>
+///
+/// FloatingOnly (binary_kernel_floating): f is instantiated for float32 and float64 only
+/// (a lambda is otherwise compiled for every dtype, which makes a long expression slow to
+/// compile), and an integer or bool operand throws naming `op`.
+template <bool FloatingOnly = false, class F>
 Tensor binary_kernel(const char* op, const Tensor& a_in, const Tensor& b_in, F&& f,
                      bool floating_only = false) {
   check_defined(op, a_in, "first operand");
   check_defined(op, b_in, "second operand");
+  if constexpr (FloatingOnly) {
+    check_floating(op, a_in, "first operand");
+    check_floating(op, b_in, "second operand");
+  }
   const Dtype dtype = binary_result_dtype(op, a_in, b_in, floating_only);
-  if (dtype == Dtype::bool_) {
-    // Arithmetic on bools as PyTorch: computed as integers, nonzero is true (+ is "or",
-    // * is "and").
-    return converted(binary_kernel(op, converted(a_in, Dtype::u8), converted(b_in, Dtype::u8), f),
-                     Dtype::bool_);
+  if constexpr (!FloatingOnly) {
+    if (dtype == Dtype::bool_) {
+      // Arithmetic on bools as PyTorch: computed as integers, nonzero is true (+ is "or",
+      // * is "and").
+      return converted(
+          binary_kernel(op, converted(a_in, Dtype::u8), converted(b_in, Dtype::u8), f),
+          Dtype::bool_);
+    }
   }
   const Shape shape = broadcast_shapes(a_in.shape(), b_in.shape(), op);
   Tensor a_conv, b_conv;  // conversions, only when an operand's dtype differs
@@ -254,7 +265,7 @@ Tensor binary_kernel(const char* op, const Tensor& a_in, const Tensor& b_in, F&&
   const bool rows = row_a || row_b;
   const Tensor a = fast || rows ? ac : expand_view(ac, shape);
   const Tensor b = fast || rows ? bc : expand_view(bc, shape);
-  dispatch(dtype, [&](auto tag) {
+  const auto body = [&](auto tag) {
     using T = std::conditional_t<std::is_same_v<decltype(tag), bool>, std::uint8_t, decltype(tag)>;
     T* o = base_ptr<T>(out);
     const T* pa = base_ptr<T>(a);
@@ -343,8 +354,19 @@ Tensor binary_kernel(const char* op, const Tensor& a_in, const Tensor& b_in, F&&
           }
         },
         tile);
-  });
+  };
+  if constexpr (FloatingOnly) {
+    dispatch_floating(op, dtype, body);
+  } else {
+    dispatch(dtype, body);
+  }
   return out;
+}
+
+/// binary_kernel for an op on floating-point tensors only (see FloatingOnly above).
+template <class F>
+Tensor binary_kernel_floating(const char* op, const Tensor& a, const Tensor& b, F&& f) {
+  return binary_kernel<true>(op, a, b, std::forward<F>(f));
 }
 
 /// C = op(A)·op(B) through OpenBLAS gemm, row-major. Shapes are checked by the caller.

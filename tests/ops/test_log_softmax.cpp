@@ -9,7 +9,7 @@ using nabla::Tensor;
 using testing::AllOf;
 using testing::HasSubstr;
 
-constexpr double kLn2 = 0.6931471805599453;
+constexpr double kLogOf2 = 0.6931471805599453;
 constexpr double kLn3 = 1.0986122886681098;
 constexpr double kLn5 = 1.6094379124341003;
 constexpr double kLn7 = 1.9459101490553132;
@@ -20,14 +20,14 @@ TEST(LogSoftmax, ForwardByHand) {
     SCOPED_TRACE(nabla::dtype_name(d));
     // row 0: e^x = 1, 2, 5 (Σ 8); row 1: 3, 3, 1 (Σ 7)
     const Tensor x =
-        nabla::tensor(std::vector<double>{0.0, kLn2, kLn5, kLn3, kLn3, 0.0}, {2, 3}, d);
-    const std::vector<double> rows = {-kLn8,       kLn2 - kLn8, kLn5 - kLn8,
+        nabla::tensor(std::vector<double>{0.0, kLogOf2, kLn5, kLn3, kLn3, 0.0}, {2, 3}, d);
+    const std::vector<double> rows = {-kLn8,       kLogOf2 - kLn8, kLn5 - kLn8,
                                       kLn3 - kLn7, kLn3 - kLn7, -kLn7};
     expect_tensor(nabla::log_softmax(x, 1), {2, 3}, rows, d);
     expect_tensor(nabla::log_softmax(x, -1), {2, 3}, rows, d);
     // along axis 0 of [[0], [ln3]]: log(1/4), log(3/4)
     expect_tensor(nabla::log_softmax(nabla::tensor(std::vector<double>{0.0, kLn3}, {2, 1}, d), 0),
-                  {2, 1}, {-2 * kLn2, kLn3 - 2 * kLn2}, d);
+                  {2, 1}, {-2 * kLogOf2, kLn3 - 2 * kLogOf2}, d);
   }
 }
 
@@ -36,7 +36,7 @@ TEST(LogSoftmax, StableForLargeLogits) {
     SCOPED_TRACE(nabla::dtype_name(d));
     // log(e^1000 / (e^1000 + e^-1000)) = −log(1 + e^-2000) = 0; the other −2000, not −inf
     expect_tensor(nabla::log_softmax(nabla::tensor({1000.0, -1000.0}, d), 0), {2}, {0, -2000}, d);
-    expect_tensor(nabla::log_softmax(nabla::tensor({1000.0, 1000.0}, d), 0), {2}, {-kLn2, -kLn2},
+    expect_tensor(nabla::log_softmax(nabla::tensor({1000.0, 1000.0}, d), 0), {2}, {-kLogOf2, -kLogOf2},
                   d);
   }
 }

@@ -43,14 +43,14 @@ TEST(Max, GradientGoesToTheFirstMaximum) {
   EXPECT_EQ(nabla::max(x, 0).grad_fn()->name(), "max");
 }
 
-struct AxisCase {
+struct MaxAxisCase {
   std::string name;
   Shape shape;
   std::int64_t axis;
   bool keepdim;
 };
 
-class MaxGrad : public testing::TestWithParam<AxisCase> {};
+class MaxGrad : public testing::TestWithParam<MaxAxisCase> {};
 
 TEST_P(MaxGrad, MatchesFiniteDifferences) {
   const auto& p = GetParam();
@@ -67,12 +67,12 @@ TEST_P(MaxGrad, MatchesFiniteDifferences) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, MaxGrad,
-                         testing::Values(AxisCase{"Axis1_3x4", {3, 4}, 1, false},
-                                         AxisCase{"Axis0Keepdim_3x4", {3, 4}, 0, true},
-                                         AxisCase{"Vector_5", {5}, 0, false},
-                                         AxisCase{"AxisMinus1_Rank3_2x3x4", {2, 3, 4}, -1, false},
-                                         AxisCase{"Axis1Keepdim_Rank3_2x3x4", {2, 3, 4}, 1, true}),
-                         [](const testing::TestParamInfo<AxisCase>& param_info) {
+                         testing::Values(MaxAxisCase{"Axis1_3x4", {3, 4}, 1, false},
+                                         MaxAxisCase{"Axis0Keepdim_3x4", {3, 4}, 0, true},
+                                         MaxAxisCase{"Vector_5", {5}, 0, false},
+                                         MaxAxisCase{"AxisMinus1_Rank3_2x3x4", {2, 3, 4}, -1, false},
+                                         MaxAxisCase{"Axis1Keepdim_Rank3_2x3x4", {2, 3, 4}, 1, true}),
+                         [](const testing::TestParamInfo<MaxAxisCase>& param_info) {
                            return param_info.param.name;
                          });
 

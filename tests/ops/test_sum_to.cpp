@@ -11,7 +11,7 @@ using testing::AllOf;
 using testing::HasSubstr;
 
 // [[1, 2, 3], [4, 5, 6]]
-Tensor two_by_three(Dtype d) {
+Tensor sum_to_input(Dtype d) {
   return nabla::tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}, d);
 }
 
@@ -19,7 +19,7 @@ TEST(SumTo, DropsLeadingAxes) {
   for (Dtype d : kDtypes) {
     SCOPED_TRACE(nabla::dtype_name(d));
     // [2,3] → [3]: column sums 1+4, 2+5, 3+6
-    expect_tensor(nabla::sum_to(two_by_three(d), {3}), {3}, {5, 7, 9}, d);
+    expect_tensor(nabla::sum_to(sum_to_input(d), {3}), {3}, {5, 7, 9}, d);
   }
 }
 
@@ -27,16 +27,16 @@ TEST(SumTo, ReducesUnitAxes) {
   for (Dtype d : kDtypes) {
     SCOPED_TRACE(nabla::dtype_name(d));
     // [2,3] → [2,1]: row sums 6, 15; → [1,3]: column sums
-    expect_tensor(nabla::sum_to(two_by_three(d), {2, 1}), {2, 1}, {6, 15}, d);
-    expect_tensor(nabla::sum_to(two_by_three(d), {1, 3}), {1, 3}, {5, 7, 9}, d);
-    expect_tensor(nabla::sum_to(two_by_three(d), {1, 1}), {1, 1}, {21}, d);
+    expect_tensor(nabla::sum_to(sum_to_input(d), {2, 1}), {2, 1}, {6, 15}, d);
+    expect_tensor(nabla::sum_to(sum_to_input(d), {1, 3}), {1, 3}, {5, 7, 9}, d);
+    expect_tensor(nabla::sum_to(sum_to_input(d), {1, 1}), {1, 1}, {21}, d);
   }
 }
 
 TEST(SumTo, ToScalar) {
   for (Dtype d : kDtypes) {
     SCOPED_TRACE(nabla::dtype_name(d));
-    expect_tensor(nabla::sum_to(two_by_three(d), {}), {}, {21}, d);
+    expect_tensor(nabla::sum_to(sum_to_input(d), {}), {}, {21}, d);
   }
 }
 
@@ -52,7 +52,7 @@ TEST(SumTo, Rank3ToColumn) {
 }
 
 TEST(SumTo, SameShapeKeepsTheValues) {
-  expect_tensor(nabla::sum_to(two_by_three(nabla::f64), {2, 3}), {2, 3}, {1, 2, 3, 4, 5, 6},
+  expect_tensor(nabla::sum_to(sum_to_input(nabla::f64), {2, 3}), {2, 3}, {1, 2, 3, 4, 5, 6},
                 nabla::f64);
 }
 
@@ -63,10 +63,10 @@ TEST(SumTo, UndoesBroadcastTo) {
 }
 
 TEST(SumTo, GradientBroadcastsTheOutputGradient) {
-  Tensor x = two_by_three(nabla::f64).requires_grad_();
+  Tensor x = sum_to_input(nabla::f64).requires_grad_();
   nabla::sum_to(x, {3}).backward(nabla::tensor({10.0, 20.0, 30.0}, nabla::f64));
   expect_tensor(x.grad(), {2, 3}, {10, 20, 30, 10, 20, 30}, nabla::f64);
-  Tensor y = two_by_three(nabla::f64).requires_grad_();
+  Tensor y = sum_to_input(nabla::f64).requires_grad_();
   nabla::sum_to(y, {2, 1}).backward(nabla::tensor({{1.0}, {-1.0}}, nabla::f64));
   expect_tensor(y.grad(), {2, 3}, {1, 1, 1, -1, -1, -1}, nabla::f64);
 }

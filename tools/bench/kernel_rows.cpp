@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -73,6 +74,17 @@ void bench_kernels(const Options& o, std::vector<Result>& results, std::vector<C
             std::string(r.op) + " " + size + " f32 " + (transposed ? "x.t()" : "contiguous");
         results.push_back(measure_loop(few, base + "_native", what + ", -march=native loop", "op",
                                        1.0, transposed ? r.loop_t : r.loop));
+        // The same loop writing a freshly allocated result each time, as an op that returns
+        // a new tensor must (nabla's rows include that allocation; the row above does not).
+        results.push_back(measure_loop(
+            few, base + "_native_fresh", what + ", -march=native loop, fresh result", "op", 1.0,
+            [&] {
+              float* const kept = po;
+              std::unique_ptr<float[]> fresh(new float[static_cast<std::size_t>(n)]);
+              po = fresh.get();
+              (transposed ? r.loop_t : r.loop)();
+              po = kept;
+            }));
         for (const int threads : {1, 2}) {
           nabla::set_num_threads(threads);
           const nabla::Tensor& a = transposed ? xt : x;
