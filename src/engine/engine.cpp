@@ -354,7 +354,9 @@ void Engine::run_multi_node(Slot& slot) {
   if (record_grad_norms.load(std::memory_order_relaxed)) {
     double sq = 0;  // the norm of all the output gradients together
     for (const Tensor& t : g) {
-      if (t.defined()) sq += norm(t) * norm(t);
+      if (!t.defined()) continue;
+      const double n = norm(t);
+      sq += n * n;
     }
     node->grad_norm_ = std::sqrt(sq);
   }
