@@ -423,3 +423,5 @@ inline Tensor operator>=(double a, const Tensor& b) {
 }
 
 }  // namespace nabla
+
+#include "nabla/losses.hpp"  // IWYU pragma: export
