@@ -41,14 +41,15 @@ namespace detail {
 namespace {
 // positive = anchor + 0.3·noise (d_ap ≈ 0.5); negative = anchor + 3·noise (d_an ≈ 5, the
 // hinge flat) on even rows and anchor + 0.1·noise (d_an ≈ 0.2, the hinge active) on odd
-// rows: margin 1 + d_ap − d_an stays ≥ 0.5 away from the kink at 0
+// rows and on a single triple: margin 1 + d_ap − d_an stays ≥ 0.5 away from the kink at 0
 std::vector<OpSample> triplet_samples(Generator& g, Dtype d) {
   auto triple = [&](const char* label, const Shape& s) {
     const Tensor a = sample_tensor(s, g, d);
     const std::int64_t cols = s.back();
     std::vector<double> scale(static_cast<std::size_t>(shape_numel(s)));
     for (std::size_t i = 0; i < scale.size(); ++i) {
-      scale[i] = (i / static_cast<std::size_t>(cols)) % 2 == 0 ? 3.0 : 0.1;
+      const bool flat = s.size() == 2 && (i / static_cast<std::size_t>(cols)) % 2 == 0;
+      scale[i] = flat ? 3.0 : 0.1;
     }
     const Tensor pos = add(a, mul(sample_tensor(s, g, d), 0.3));
     const Tensor neg_ = add(a, mul(sample_tensor(s, g, d), tensor(scale, s, d)));
