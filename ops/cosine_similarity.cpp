@@ -1,9 +1,9 @@
 // cosine_similarity: PyTorch 1.13's cosine similarity along an axis.
 //   forward : Σ x1·x2 / (max(‖x1‖, ε)·max(‖x2‖, ε)) along `dim` of the broadcast shape,
 //             each norm computed as sqrt(max(Σ x², ε²)) (the same value)
-//   backward: by composition (mul, sum, clamp, sqrt, div); where a norm is clamped it
-//             gets gradient 0 (as PyTorch 1.13), and a zero vector gives no NaN since
-//             sqrt never sees 0
+//   backward: by composition (mul, sum, sqrt, div); where a squared norm is clamped its
+//             gradient passes through unchanged (PyTorch 1.13 clamps in place under
+//             no_grad), and a zero vector gives no NaN since sqrt never sees 0
 //   saves   : what the composed ops save
 //   shapes  : x1 and x2 floating of one dtype, broadcasting; result the broadcast shape
 //             without `dim` (std::out_of_range for a dim outside its rank)
@@ -24,7 +24,7 @@ Tensor cosine_similarity(const Tensor& x1, const Tensor& x2, std::int64_t dim, d
   const Tensor a = broadcast_to(x1, shape);
   const Tensor b = broadcast_to(x2, shape);
   const auto norm = [&](const Tensor& x) {
-    return sqrt(clamp(sum(mul(x, x), {axis}), eps * eps, INFINITY));
+    return sqrt(detail::clamp_min_straight_through(sum(mul(x, x), {axis}), eps * eps));
   };
   return div(sum(mul(a, b), {axis}), mul(norm(a), norm(b)));
 }

@@ -2,8 +2,9 @@
 //   forward : v = max(var, eps); l = ½·(log v + (input − target)²/v), plus ½·log 2π with
 //             `full`; then mean, sum or none
 //   backward: by composition (clamp, log, div, mul): grad_input = (input − target)/v,
-//             grad_target its negative, grad_var = ½·(1/v − (input − target)²/v²) where
-//             var > eps and 0 where it is clamped (as PyTorch 1.13)
+//             grad_target its negative, grad_var = ½·(1/v − (input − target)²/v²), at the
+//             clamped v but passed to var unchanged where it is clamped (PyTorch 1.13 clamps
+//             in place under no_grad)
 //   saves   : what the composed ops save
 //   shapes  : input and target of one shape and floating dtype; var of input's shape, of
 //             input's without the last axis (then unsqueezed), or of input's with a last
@@ -43,7 +44,7 @@ Tensor gaussian_nll_loss(const Tensor& input, const Tensor& target, const Tensor
           "nabla::gaussian_nll_loss: var must be non-negative, got an entry {}", x));
     }
   }
-  v = clamp(v, eps, INFINITY);
+  v = detail::clamp_min_straight_through(v, eps);
   const Tensor d = sub(input, target);
   Tensor l = mul(add(log(v), div(mul(d, d), v)), 0.5);
   if (full) l = add(l, 0.5 * std::log(2.0 * std::numbers::pi));

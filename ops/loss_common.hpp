@@ -53,6 +53,14 @@ std::vector<std::int64_t> class_targets(const char* op, const Tensor& target, st
                                         std::int64_t ignore_index, const Shape& input_shape,
                                         bool allow_float);
 
+/// max(x, lo) in value with x's gradient passed through unchanged, as PyTorch 1.13's
+/// in-place clamp under no_grad (gaussian_nll_loss's var, cosine_similarity's norms):
+/// x + (max(x, lo) − x) with the bracket a constant. Where x ≥ lo it adds exactly 0.
+inline Tensor clamp_min_straight_through(const Tensor& x, double lo) {
+  const Tensor constant = x.detach();
+  return add(x, sub(clamp(constant, lo, INFINITY), constant));
+}
+
 /// Registry samples for a loss with a kink at |input − target| = kink (and at 0): input
 /// standard normal, target = input − d with |d| in [0.2, 0.75]·kink or [1.3, 2]·kink,
 /// both sides of the kink, signs alternating.

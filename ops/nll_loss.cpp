@@ -180,7 +180,10 @@ Tensor fixed_nll_targets(const Tensor& x) {
   if (x.dim() >= 2) ts.erase(ts.begin() + 1);
   std::vector<double> t(static_cast<std::size_t>(shape_numel(ts)));
   for (std::size_t i = 0; i < t.size(); ++i) {
-    t[i] = i == 1 ? -100.0 : static_cast<double>((2 * i + 1) % static_cast<std::size_t>(c));
+    // no classes (log_probs [N,0]): any target is out of range, and nll_loss says so
+    t[i] = i == 1 ? -100.0
+           : c > 0 ? static_cast<double>((2 * i + 1) % static_cast<std::size_t>(c))
+                   : 0.0;
   }
   return tensor(t, ts, Dtype::i64);
 }

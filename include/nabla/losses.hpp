@@ -96,7 +96,8 @@ Tensor kl_div(const Tensor& input, const Tensor& target, KlDivReduction reductio
 
 /// Σ x1·x2 / (max(‖x1‖, ε)·max(‖x2‖, ε)) along `dim`, after broadcasting x1 and x2
 /// (PyTorch 1.13's formula: each norm clamped). Result: the broadcast shape without
-/// `dim`. Where a norm is clamped its gradient is 0. Throws std::out_of_range for a bad dim.
+/// `dim`. Where a norm is clamped, its gradient passes through the clamp unchanged (as
+/// PyTorch 1.13's in-place clamp). Throws std::out_of_range for a bad dim.
 Tensor cosine_similarity(const Tensor& x1, const Tensor& x2, std::int64_t dim = 1,
                          double eps = 1e-8, CallSite where = std::source_location::current());
 
@@ -134,7 +135,8 @@ Tensor poisson_nll_loss(const Tensor& input, const Tensor& target, bool log_inpu
 /// ½·(log v + (input − target)²/v) with v = max(var, eps), plus ½·log 2π with `full`,
 /// reduced. `var` has input's shape, or input's without the last axis, or input's with
 /// last axis 1 (broadcast). Throws for a negative var entry and for a var shape that does
-/// not fit (naming both). The gradient to var is 0 where it is clamped (as PyTorch 1.13).
+/// not fit (naming both). Where var is clamped, its gradient (taken at v) passes through
+/// the clamp unchanged (as PyTorch 1.13's in-place clamp).
 Tensor gaussian_nll_loss(const Tensor& input, const Tensor& target, const Tensor& var,
                          bool full = false, double eps = 1e-6, Reduction reduction = Reduction::mean,
                          CallSite where = std::source_location::current());

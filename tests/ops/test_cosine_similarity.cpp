@@ -33,6 +33,14 @@ TEST(CosineSimilarity, GradientsMatchFiniteDifferencesAndZeroVectorsGiveNoNan) {
   expect_gradients_match(
       [](const std::vector<Tensor>& in) { return nabla::cosine_similarity(in[0], in[1]); },
       {a(nabla::f64), b(nabla::f64)});
+  // PyTorch 1.13: x.grad of F.cosine_similarity([[1e-5, 2e-5]], [[1, 0.5]], eps=1e-4): the
+  // squared norm is clamped to ε², its gradient passed through
+  Tensor s = nabla::tensor({{1e-5, 2e-5}}, nabla::f64).requires_grad_();
+  nabla::sum(nabla::cosine_similarity(s, nabla::tensor({{1.0, 0.5}}, nabla::f64), 1, 1e-4))
+      .backward();
+  const auto gs = s.grad().to_vector();
+  EXPECT_NEAR(gs[0], 8765.386471799175, 1e-6);
+  EXPECT_NEAR(gs[1], 4114.365078599612, 1e-6);
   Tensor z = nabla::zeros({1, 3}, nabla::f64).requires_grad_();
   nabla::sum(nabla::cosine_similarity(z, b(nabla::f64))).backward();
   for (double g : z.grad().to_vector()) EXPECT_FALSE(std::isnan(g));
