@@ -11,62 +11,16 @@
 //             int32 (as PyTorch), or whole numbers in a floating tensor (as before integer
 //             dtypes) → std::invalid_argument otherwise, naming the label value, its
 //             position and C, or the targets' dtype (uint8, bool). Either may be a view
-//             (read through dense; the node links to and saves the originals)
+//             (read through dense; the node links to and saves the originals). Other
+//             shapes, and targets holding −100 (PyTorch's default ignore_index), go to
+//             the composed cross_entropy with options (ops/cross_entropy_options.cpp)
 
 #include <cmath>
 
-#include "ops/op_common.hpp"
+#include "ops/loss_common.hpp"
 
 namespace nabla {
 namespace {
-// The targets as class indices in [0, c): from an int64 or int32 tensor, or from whole
-// numbers in a floating tensor (as before integer dtypes). Any strides. Throws
-// std::invalid_argument naming the first bad value, its position and c, or the dtype
-// when it is neither integer nor floating (uint8 and bool, as PyTorch's Long targets).
-std::vector<std::int64_t> class_indices(const Tensor& targets, std::int64_t c,
-                                        const Shape& logits_shape) {
-  std::vector<std::int64_t> out(static_cast<std::size_t>(targets.numel()));
-  const Tensor t = detail::dense(targets);
-  const auto bad = [&](auto value, std::size_t i) {
-    return std::invalid_argument(
-        fmt::format("nabla::cross_entropy: target {} at position {} is not a class index in "
-                    "[0, {}) ({} classes; logits {})",
-                    value, i, c, c, shape_str(logits_shape)));
-  };
-  switch (targets.dtype()) {
-    case Dtype::i64:
-    case Dtype::i32:
-      detail::dispatch(targets.dtype(), [&](auto tag) {
-        using T = decltype(tag);
-        const T* p = detail::data_ptr<T>(t);
-        for (std::size_t i = 0; i < out.size(); ++i) {
-          const auto v = static_cast<std::int64_t>(p[i]);
-          if (v < 0 || v >= c) throw bad(v, i);
-          out[i] = v;
-        }
-      });
-      break;
-    case Dtype::f32:
-    case Dtype::f64: {
-      const std::vector<double> v = t.to_vector();
-      for (std::size_t i = 0; i < out.size(); ++i) {
-        if (!(v[i] >= 0.0 && v[i] < static_cast<double>(c) && v[i] == std::floor(v[i]))) {
-          throw bad(v[i], i);
-        }
-        out[i] = static_cast<std::int64_t>(v[i]);
-      }
-      break;
-    }
-    case Dtype::u8:
-    case Dtype::bool_:
-      throw std::invalid_argument(
-          fmt::format("nabla::cross_entropy: targets are {} {}; class indices must be int64 or "
-                      "int32 (convert with .to(nabla::i64))",
-                      dtype_name(targets.dtype()), shape_str(targets.shape())));
-  }
-  return out;
-}
-
 struct CrossEntropyNode final : Node {
   CrossEntropyNode(Reduction reduction, std::int64_t n)
       : Node("cross_entropy"), reduction_(reduction), n_(n) {}
@@ -92,16 +46,20 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& targets, Reduction redu
   detail::CallSiteScope site(where);
   detail::check_defined("cross_entropy", logits, "logits");
   detail::check_defined("cross_entropy", targets, "targets");
+  // The fused kernel takes [N,C] logits with class indices none of which is ignored
+  // (−100, PyTorch's default ignore_index); everything else is the composed
+  // cross_entropy of ops/cross_entropy_options.cpp.
   if (logits.dim() != 2 || targets.dim() != 1 || targets.size(0) != logits.size(0)) {
-    throw std::invalid_argument(fmt::format(
-        "nabla::cross_entropy: expected logits [N,C] and targets [N], got logits {} and "
-        "targets {}",
-        shape_str(logits.shape()), shape_str(targets.shape())));
+    return cross_entropy(logits, targets, CrossEntropyOptions{.reduction = reduction}, where);
+  }
+  detail::check_floating("cross_entropy", logits, "logits");
+  const std::vector<std::int64_t> labels = detail::class_targets(
+      "cross_entropy", targets, logits.size(1), -100, logits.shape(), /*allow_float=*/true);
+  if (std::find(labels.begin(), labels.end(), -100) != labels.end()) {
+    return cross_entropy(logits, targets, CrossEntropyOptions{.reduction = reduction}, where);
   }
   const std::int64_t n = logits.size(0);
   const std::int64_t c = logits.size(1);
-  detail::check_floating("cross_entropy", logits, "logits");
-  const std::vector<std::int64_t> labels = class_indices(targets, c, logits.shape());
   Tensor result;
   detail::dispatch_floating("cross_entropy", logits.dtype(), [&](auto tag) {
     using T = decltype(tag);

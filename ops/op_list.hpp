@@ -116,7 +116,24 @@ namespace nabla::detail {
   X(logsigmoid) \
   X(softsign) \
   X(prelu) \
-  X(glu)
+  X(glu) \
+  /* losses */ \
+  X(nll_loss) \
+  X(cross_entropy_options) \
+  X(binary_cross_entropy) \
+  X(binary_cross_entropy_with_logits_weighted) \
+  X(l1_loss) \
+  X(smooth_l1_loss) \
+  X(huber_loss) \
+  X(kl_div) \
+  X(cosine_similarity) \
+  X(pairwise_distance) \
+  X(cosine_embedding_loss) \
+  X(margin_ranking_loss) \
+  X(hinge_embedding_loss) \
+  X(poisson_nll_loss) \
+  X(gaussian_nll_loss) \
+  X(triplet_margin_loss)
 // clang-format on
 
 #define NABLA_DECLARE_REGISTER(name) void register_##name(OpRegistry& r);

@@ -426,3 +426,5 @@ inline Tensor operator>=(double a, const Tensor& b) {
 }
 
 }  // namespace nabla
+
+#include "nabla/losses.hpp"  // IWYU pragma: export
