@@ -140,9 +140,19 @@ TEST(Tiles, BinaryWithATransposedOperandEqualsTheDenseValues) {
       const Pair q = transposed_pair(s.batch, s.r, s.c, d, true);
       const Tensor row = counting({s.c}, d), col = counting({s.r, 1}, d);
       const Tensor one = nabla::full({1}, 3.0, d);
+      // q's values as the transpose of a narrowed wider matrix: its columns are further
+      // apart than p.view's, so the two transposes do not share strides.
+      const std::int64_t last = s.batch ? 2 : 1;
+      Tensor wide = s.batch ? nabla::zeros({s.batch, s.c, s.r + 3}, d)
+                            : nabla::zeros({s.c, s.r + 3}, d);
+      const Tensor part = wide.narrow(last, 0, s.r);
+      Tensor q_wide = s.batch ? part.transpose(1, 2) : part.t();
+      q_wide.copy_(q.dense);
       for (const auto& [name, op] : ops) {
         const std::string what = name + " " + name_of(s, d);
         expect_identical(op(p.view, q.view), op(p.dense, q.dense), what + " (t, t)");
+        expect_identical(op(p.view, q_wide), op(p.dense, q.dense), what + " (t, wider t)");
+        expect_identical(op(q_wide, p.view), op(q.dense, p.dense), what + " (wider t, t)");
         expect_identical(op(p.view, q.dense), op(p.dense, q.dense), what + " (t, dense)");
         expect_identical(op(p.dense, q.view), op(p.dense, q.dense), what + " (dense, t)");
         expect_identical(op(p.view, row), op(p.dense, row), what + " (t, row)");

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <iterator>
 #include <limits>
+#include <type_traits>
 #include <utility>
 
 #include "core/strided.hpp"
@@ -205,6 +206,18 @@ void copy_values(const Tensor& dst, const Tensor& src) {
         for_each_tile_in<2>(l, 0, tile_count(l),
                             [&](const auto& off, std::int64_t rows, std::int64_t cols,
                                 const auto& rs, const auto& cs) {
+                              if constexpr (std::is_same_v<D, S>) {
+                                if (rs[1] == 1 && cs[0] == 1) {  // contiguous() of x.t()
+                                  transpose_block(s + off[1], cs[1], d + off[0], rs[0], cols,
+                                                  rows);
+                                  return;
+                                }
+                                if (rs[0] == 1 && cs[1] == 1) {  // copy_ into x.t()
+                                  transpose_block(s + off[1], rs[1], d + off[0], cs[0], rows,
+                                                  cols);
+                                  return;
+                                }
+                              }
                               for (std::int64_t r = 0; r < rows; ++r) {
                                 D* dp = d + off[0] + r * rs[0];
                                 const S* sp = s + off[1] + r * rs[1];

@@ -13,9 +13,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <type_traits>
 #include <utility>
 
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#include <xmmintrin.h>
+#endif
 
 #include "nabla/detail/pool.hpp"
 #include "nabla/shape.hpp"
@@ -112,6 +118,56 @@ void for_each_run_in(const RunLayout<K>& l, std::int64_t lo, std::int64_t hi, F&
 /// The side of a tile of for_each_tile_in: a 64 × 64 tile of float32 is 16 KiB, which
 /// with the lines it reads and writes stays in a 32 KiB L1 cache.
 inline constexpr std::int64_t kTile = 64;
+
+/// dst[c·dld + r] = src[r·sld + c] for r < rows, c < cols: a block of a row-major matrix
+/// (rows sld apart) written out transposed (rows dld apart). The lines of both sides of a
+/// kTile × kTile block stay in L1 while it runs. float32 moves 4 × 4 at a time and
+/// float64 2 × 2 through SSE registers (part of every x86-64), the rest one at a time;
+/// values are copied, never computed, so the result is the same either way.
+template <class T>
+void transpose_block(const T* src, std::int64_t sld, T* dst, std::int64_t dld, std::int64_t rows,
+                     std::int64_t cols) {
+  std::int64_t r = 0;
+#if defined(__SSE2__)
+  if constexpr (std::is_same_v<T, float>) {
+    for (; r + 4 <= rows; r += 4) {
+      const float* s = src + r * sld;
+      std::int64_t c = 0;
+      for (; c + 4 <= cols; c += 4) {
+        __m128 a0 = _mm_loadu_ps(s + c), a1 = _mm_loadu_ps(s + sld + c);
+        __m128 a2 = _mm_loadu_ps(s + 2 * sld + c), a3 = _mm_loadu_ps(s + 3 * sld + c);
+        _MM_TRANSPOSE4_PS(a0, a1, a2, a3);
+        float* d = dst + c * dld + r;
+        _mm_storeu_ps(d, a0);
+        _mm_storeu_ps(d + dld, a1);
+        _mm_storeu_ps(d + 2 * dld, a2);
+        _mm_storeu_ps(d + 3 * dld, a3);
+      }
+      for (; c < cols; ++c) {
+        for (std::int64_t k = 0; k < 4; ++k) dst[c * dld + r + k] = s[k * sld + c];
+      }
+    }
+  } else if constexpr (std::is_same_v<T, double>) {
+    for (; r + 2 <= rows; r += 2) {
+      const double* s = src + r * sld;
+      std::int64_t c = 0;
+      for (; c + 2 <= cols; c += 2) {
+        const __m128d a0 = _mm_loadu_pd(s + c), a1 = _mm_loadu_pd(s + sld + c);
+        double* d = dst + c * dld + r;
+        _mm_storeu_pd(d, _mm_unpacklo_pd(a0, a1));
+        _mm_storeu_pd(d + dld, _mm_unpackhi_pd(a0, a1));
+      }
+      for (; c < cols; ++c) {
+        dst[c * dld + r] = s[c];
+        dst[c * dld + r + 1] = s[sld + c];
+      }
+    }
+  }
+#endif
+  for (; r < rows; ++r) {
+    for (std::int64_t c = 0; c < cols; ++c) dst[c * dld + r] = src[r * sld + c];
+  }
+}
 
 /// Whether `l` is better walked in tiles than in runs: some operand steps further along
 /// the innermost axis than along the one before it, as x.t() of a row-major matrix

@@ -318,6 +318,16 @@ Tensor binary_kernel(const char* op, const Tensor& a_in, const Tensor& b_in, F&&
     const auto tile = [&](const auto& off, std::int64_t rows, std::int64_t cols, const auto& rs,
                           const auto& cs) {
       const bool dense_x = cs[1] == 0 || cs[1] == 1, dense_y = cs[2] == 0 || cs[2] == 1;
+      if (!dense_x && !dense_y && rs[1] == 1 && rs[2] == 1) {
+        // Both transposed alike (x.t() + y.t()): the tile computed along memory's rows,
+        // a column of the result at a time, then written out transposed. One transpose
+        // instead of one per operand.
+        T tbuf[kTile * kTile];
+        for (std::int64_t c = 0; c < cols; ++c)
+          apply(pa + off[1] + c * cs[1], 1, pb + off[2] + c * cs[2], 1, tbuf + c * kTile, rows);
+        transpose_block(tbuf, kTile, o + off[0], rs[0], cols, rows);
+        return;
+      }
       T xbuf[kTile * kTile], ybuf[kTile * kTile];  // only the gathered ones are written
       if (!dense_x) gather_tile(pa + off[1], rs[1], cs[1], rows, cols, xbuf);
       if (!dense_y) gather_tile(pb + off[2], rs[2], cs[2], rows, cols, ybuf);

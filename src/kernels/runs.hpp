@@ -42,7 +42,9 @@ void parallel_walk(const Shape& shape, const std::array<const Strides*, K>& stri
 template <class T>
 void gather_tile(const T* p, std::int64_t rs, std::int64_t cs, std::int64_t rows, std::int64_t cols,
                  T* buf) {
-  if (std::abs(rs) < std::abs(cs)) {
+  if (rs == 1) {  // x.t() of a row-major matrix: its columns are rows of memory
+    transpose_block(p, cs, buf, kTile, cols, rows);
+  } else if (std::abs(rs) < std::abs(cs)) {
     for (std::int64_t c = 0; c < cols; ++c) {
       for (std::int64_t r = 0; r < rows; ++r) buf[r * kTile + c] = p[r * rs + c * cs];
     }
