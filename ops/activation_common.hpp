@@ -81,4 +81,10 @@ Tensor elu_core(const char* op, const Tensor& x, double alpha, double scale, dou
 /// hardtanh's core, shared with relu6, as a node named `op` (bounds already checked).
 Tensor hardtanh_core(const char* op, const Tensor& x, double min_val, double max_val);
 
+/// GELU's constants, shared by gelu and gelu_backward.
+inline constexpr double kGeluK = 0.7978845608028654;  // √(2/π)
+inline constexpr double kGeluC = 0.044715;
+inline constexpr double kGeluR = 0.7071067811865476;  // 1/√2
+inline constexpr double kGeluP = 0.3989422804014327;  // 1/√(2π)
+
 }  // namespace nabla::detail

@@ -17,7 +17,8 @@ namespace {
 // max(log q, −100), with log q read at 1 where q = 0 (its value there is −100 anyway)
 Tensor clamped_log(const Tensor& q) {
   const Tensor positive = gt(q, 0.0);
-  return nabla::where(positive, clamp(log(nabla::where(positive, q, 1.0)), -100.0, INFINITY), -100.0);
+  return nabla::where(positive, clamp(log(nabla::where(positive, q, 1.0)), -100.0, INFINITY),
+                      -100.0);
 }
 }  // namespace
 
@@ -35,15 +36,15 @@ Tensor binary_cross_entropy(const Tensor& probs, const Tensor& target, const Ten
           "nabla::binary_cross_entropy: every element of probs must be in [0, 1], got {}", v));
     }
   }
-  Tensor l = neg(add(mul(target, clamped_log(probs)),
-                     mul(sub(1.0, target), clamped_log(sub(1.0, probs)))));
+  Tensor l = neg(
+      add(mul(target, clamped_log(probs)), mul(sub(1.0, target), clamped_log(sub(1.0, probs)))));
   if (weight.defined()) {
     detail::check_loss_operand(op, weight, "weight");
     detail::check_same_dtype(op, probs, weight);
     if (!broadcastable_to(weight.shape(), probs.shape())) {
-      throw std::invalid_argument(fmt::format(
-          "nabla::binary_cross_entropy: weight {} does not broadcast to probs {}",
-          shape_str(weight.shape()), shape_str(probs.shape())));
+      throw std::invalid_argument(
+          fmt::format("nabla::binary_cross_entropy: weight {} does not broadcast to probs {}",
+                      shape_str(weight.shape()), shape_str(probs.shape())));
     }
     l = mul(l, weight);
   }
@@ -53,9 +54,10 @@ Tensor binary_cross_entropy(const Tensor& probs, const Tensor& target, const Ten
 namespace detail {
 namespace {
 // probabilities and targets in (0.1, 0.9): away from the clamps at p = 0 and 1
-std::vector<OpSample> bce_samples(Generator& g, Dtype d) {
+std::vector<OpSample> probability_bce_samples(Generator& g, Dtype d) {
   auto u = [&](const Shape& s) { return sample_tensor(s, g, d, Domain::unit_interval); };
-  return {{"batch [4,3], weight [3]", {u({4, 3}), u({4, 3}), sample_tensor({3}, g, d, Domain::positive)}},
+  return {{"batch [4,3], weight [3]",
+           {u({4, 3}), u({4, 3}), sample_tensor({3}, g, d, Domain::positive)}},
           {"vector [5], weight [5]", {u({5}), u({5}), sample_tensor({5}, g, d, Domain::positive)}}};
 }
 
@@ -67,15 +69,14 @@ std::vector<OpSample> bce_bad_samples(Generator& g, Dtype d) {
 }  // namespace
 
 void register_binary_cross_entropy(OpRegistry& r) {
-  r.add({.name = "binary_cross_entropy",
-         .formula = "mean(-w*(t*log(p) + (1 - t)*log(1 - p)))",
-         .arity = 3,
-         .fn =
-             [](const std::vector<Tensor>& in) {
-               return binary_cross_entropy(in[0], in[1], in[2]);
-             },
-         .samples = bce_samples,
-         .bad_samples = bce_bad_samples});
+  r.add(
+      {.name = "binary_cross_entropy",
+       .formula = "mean(-w*(t*log(p) + (1 - t)*log(1 - p)))",
+       .arity = 3,
+       .fn =
+           [](const std::vector<Tensor>& in) { return binary_cross_entropy(in[0], in[1], in[2]); },
+       .samples = probability_bce_samples,
+       .bad_samples = bce_bad_samples});
 }
 }  // namespace detail
 }  // namespace nabla

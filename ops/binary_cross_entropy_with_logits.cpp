@@ -82,7 +82,7 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
 namespace detail {
 namespace {
 // logits standard normal, targets in (0.1, 0.9) like probabilities
-std::vector<OpSample> bce_samples(Generator& g, Dtype d) {
+std::vector<OpSample> logit_bce_samples(Generator& g, Dtype d) {
   auto pair = [&](const char* label, const Shape& s) {
     return OpSample{label, {sample_tensor(s, g, d), sample_tensor(s, g, d, Domain::unit_interval)}};
   };
@@ -99,7 +99,7 @@ void register_binary_cross_entropy_with_logits(OpRegistry& r) {
              [](const std::vector<Tensor>& in) {
                return binary_cross_entropy_with_logits(in[0], in[1]);
              },
-         .samples = bce_samples,
+         .samples = logit_bce_samples,
          .bad_samples = loss_bad_samples});
   r.add({.name = "binary_cross_entropy_with_logits_sum",
          .formula = "sum(max(x, 0) - x*t + log(1 + exp(-|x|)))",
@@ -108,7 +108,7 @@ void register_binary_cross_entropy_with_logits(OpRegistry& r) {
              [](const std::vector<Tensor>& in) {
                return binary_cross_entropy_with_logits(in[0], in[1], Reduction::sum);
              },
-         .samples = bce_samples,
+         .samples = logit_bce_samples,
          .bad_samples = loss_bad_samples});
   r.add({.name = "binary_cross_entropy_with_logits_none",
          .formula = "max(x, 0) - x*t + log(1 + exp(-|x|))",
@@ -117,7 +117,7 @@ void register_binary_cross_entropy_with_logits(OpRegistry& r) {
              [](const std::vector<Tensor>& in) {
                return binary_cross_entropy_with_logits(in[0], in[1], Reduction::none);
              },
-         .samples = bce_samples,
+         .samples = logit_bce_samples,
          .bad_samples = loss_bad_samples});
 }
 }  // namespace detail

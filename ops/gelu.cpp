@@ -9,9 +9,6 @@
 
 namespace nabla {
 namespace {
-constexpr double kK = 0.7978845608028654;  // √(2/π)
-constexpr double kC = 0.044715;
-constexpr double kR = 0.7071067811865476;  // 1/√2
 
 struct GeluNode final : Node {
   explicit GeluNode(bool use_tanh) : Node("gelu"), tanh_(use_tanh) {}
@@ -26,16 +23,18 @@ Tensor gelu(const Tensor& x, std::string_view approximate, CallSite where) {
   detail::CallSiteScope site(where);
   const bool use_tanh = detail::gelu_uses_tanh("gelu", approximate);
   Tensor result =
-      use_tanh ? detail::activation_kernel(
-                     "gelu", x,
-                     [](auto&& v, auto t) {
-                       using T = decltype(t);
-                       return T(0.5) * v * (T(1) + xt::tanh(T(kK) * (v + T(kC) * v * v * v)));
-                     })
-               : detail::activation_kernel("gelu", x, [](auto&& v, auto t) {
-                   using T = decltype(t);
-                   return T(0.5) * v * (T(1) + xt::erf(v * T(kR)));
-                 });
+      use_tanh
+          ? detail::activation_kernel(
+                "gelu", x,
+                [](auto&& v, auto t) {
+                  using T = decltype(t);
+                  return T(0.5) * v *
+                         (T(1) + xt::tanh(T(detail::kGeluK) * (v + T(detail::kGeluC) * v * v * v)));
+                })
+          : detail::activation_kernel("gelu", x, [](auto&& v, auto t) {
+              using T = decltype(t);
+              return T(0.5) * v * (T(1) + xt::erf(v * T(detail::kGeluR)));
+            });
   if (auto node = record<GeluNode>(result, {x}, use_tanh)) node->save(x);
   return result;
 }

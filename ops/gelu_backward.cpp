@@ -19,18 +19,15 @@
 
 namespace nabla {
 namespace {
-constexpr double kK = 0.7978845608028654;  // √(2/π)
-constexpr double kC = 0.044715;
-constexpr double kR = 0.7071067811865476;  // 1/√2
-constexpr double kP = 0.3989422804014327;  // 1/√(2π)
 
 // gelu''(x) in nabla ops (so that third derivatives work too)
 Tensor gelu_second(const Tensor& x, bool use_tanh) {
   const Tensor x2 = mul(x, x);
-  if (!use_tanh) return mul(mul(exp(mul(x2, -0.5)), kP), sub(2.0, x2));
-  const Tensor t = tanh(mul(add(x, mul(mul(x2, x), kC)), kK));
-  const Tensor du = mul(add(mul(x2, 3.0 * kC), 1.0), kK);
-  const Tensor inner = add(sub(du, mul(mul(x, t), mul(du, du))), mul(x2, 3.0 * kK * kC));
+  if (!use_tanh) return mul(mul(exp(mul(x2, -0.5)), detail::kGeluP), sub(2.0, x2));
+  const Tensor t = tanh(mul(add(x, mul(mul(x2, x), detail::kGeluC)), detail::kGeluK));
+  const Tensor du = mul(add(mul(x2, 3.0 * detail::kGeluC), 1.0), detail::kGeluK);
+  const Tensor inner =
+      add(sub(du, mul(mul(x, t), mul(du, du))), mul(x2, 3.0 * detail::kGeluK * detail::kGeluC));
   return mul(sub(1.0, mul(t, t)), inner);
 }
 
@@ -63,16 +60,17 @@ Tensor gelu_backward(const Tensor& g, const Tensor& x, std::string_view approxim
     if (use_tanh) {
       return detail::binary_kernel_floating("gelu_backward", g, x, [](auto&& gv, auto&& xv) {
         return xt::vectorize(+[](T gs, T xs) {
-          const T t = std::tanh(T(kK) * (xs + T(kC) * xs * xs * xs));
+          const T t = std::tanh(T(detail::kGeluK) * (xs + T(detail::kGeluC) * xs * xs * xs));
           return gs * (T(0.5) * (T(1) + t) +
-                       T(0.5) * xs * (T(1) - t * t) * (T(kK) * (T(1) + T(3 * kC) * xs * xs)));
+                       T(0.5) * xs * (T(1) - t * t) *
+                           (T(detail::kGeluK) * (T(1) + T(3 * detail::kGeluC) * xs * xs)));
         })(gv, xv);
       });
     }
     return detail::binary_kernel_floating("gelu_backward", g, x, [](auto&& gv, auto&& xv) {
       return xt::vectorize(+[](T gs, T xs) {
-        return gs * (T(0.5) * (T(1) + std::erf(xs * T(kR))) +
-                     xs * T(kP) * std::exp(T(-0.5) * xs * xs));
+        return gs * (T(0.5) * (T(1) + std::erf(xs * T(detail::kGeluR))) +
+                     xs * T(detail::kGeluP) * std::exp(T(-0.5) * xs * xs));
       })(gv, xv);
     });
   });

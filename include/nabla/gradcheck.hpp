@@ -25,6 +25,21 @@ struct GradcheckOptions {
   /// Accept a Jacobian that is zero everywhere (by default that is a failure: a check
   /// whose gradients are all zero proves nothing).
   bool allow_all_zero = false;
+  /// Keep the whole analytical and numerical Jacobians in the result (`jacobians`), and
+  /// print both in the message of a Jacobian mismatch (PyTorch's gradcheck prints them;
+  /// by default nabla names only the worst element). Implies the full check, also in
+  /// fast mode.
+  bool return_jacobians = false;
+};
+
+/// One block of the Jacobians gradcheck compared: ∂ output `output` / ∂ input `input`,
+/// both float64 of shape [output numel, input numel] (row q: the derivatives of element q
+/// of the output, in row-major order; column e: by element e of the input).
+struct JacobianBlock {
+  std::size_t input = 0;
+  std::size_t output = 0;
+  Tensor analytical;  ///< from backward, one row per output element
+  Tensor numerical;   ///< central differences, one column per input element
 };
 
 /// What a gradient check found. Converts to bool (true when it passed); `message` says
@@ -46,6 +61,9 @@ struct GradcheckResult {
   double max_abs_error = 0.0;              ///< largest |a − n| over the Jacobian
   double max_rel_error = 0.0;              ///< largest |a − n| / |n| (where n ≠ 0)
   std::size_t elements_checked = 0;        ///< Jacobian entries compared
+  /// With GradcheckOptions::return_jacobians: one block per (differentiable input,
+  /// output), input-major. Empty otherwise.
+  std::vector<JacobianBlock> jacobians;
 
   explicit operator bool() const noexcept { return passed; }
 };

@@ -9,6 +9,7 @@
 #include "nabla/dtype.hpp"
 #include "nabla/errors.hpp"
 #include "nabla/format.hpp"
+#include "nabla/functional.hpp"
 #include "nabla/gradcheck.hpp"
 #include "nabla/graph.hpp"
 #include "nabla/io.hpp"
@@ -20,4 +21,5 @@
 #include "nabla/sweep.hpp"
 #include "nabla/tensor.hpp"
 #include "nabla/threads.hpp"
+#include "nabla/trace.hpp"
 #include "nabla/xtensor.hpp"

@@ -31,6 +31,10 @@ struct OpInfo {
   std::string name;
   /// The forward formula, shown by `nabla-gradcheck --list`.
   std::string formula;
+  /// The backward rule in words and formulas (lines separated by '\n'). Left empty, a
+  /// built-in op gets the "backward:" lines of its file's opening comment (the text
+  /// docs/ops.md shows) when it is registered; BackwardTrace shows it beside each node.
+  std::string rule;
   /// Number of tensor inputs.
   std::size_t arity = 1;
   /// The op applied to sample inputs (fixed attributes such as axes are bound here).

@@ -125,6 +125,20 @@ bool close(double a, double n, const GradcheckOptions& o) {
   return std::abs(a - n) <= o.atol + o.rtol * std::abs(n) || (std::isnan(a) && std::isnan(n));
 }
 
+// A Jacobian block as rows of numbers, for a message.
+std::string jacobian_text(const Tensor& j) {
+  const auto v = j.to_vector();
+  const std::int64_t rows = j.shape()[0], cols = j.shape()[1];
+  std::string out;
+  for (std::int64_t q = 0; q < rows; ++q) {
+    out += "  [";
+    for (std::int64_t e = 0; e < cols; ++e)
+      out += fmt::format("{}{:.6g}", e ? ", " : "", v[static_cast<std::size_t>(q * cols + e)]);
+    out += q + 1 < rows ? "]\n" : "]";
+  }
+  return out;
+}
+
 GradcheckResult full_check(const Problem& p, const GradcheckOptions& o, GradcheckResult r) {
   // Analytical Jacobian, one row per output element.
   std::vector<std::size_t> out_offset{0};
@@ -140,6 +154,18 @@ GradcheckResult full_check(const Problem& p, const GradcheckOptions& o, Gradchec
       pv[e] = 1.0;
       analytical[out_offset[k] + static_cast<std::size_t>(e)] = vjp(p, v);
       pv[e] = 0.0;
+    }
+  }
+
+  // The blocks of the result's Jacobians, when asked for: [input j][output k].
+  std::vector<std::vector<std::pair<Tensor, Tensor>>> blocks;
+  if (o.return_jacobians) {
+    for (const std::size_t i : p.diff) {
+      blocks.emplace_back();
+      for (const auto& out : p.outputs) {
+        const Shape shape{out.numel(), p.inputs[i].numel()};
+        blocks.back().emplace_back(zeros(shape, f64), zeros(shape, f64));
+      }
     }
   }
 
@@ -160,6 +186,11 @@ GradcheckResult full_check(const Problem& p, const GradcheckOptions& o, Gradchec
         for (std::size_t q = 0; q < plus[k].size(); ++q) {
           const double n = (plus[k][q] - minus[k][q]) / (2.0 * o.eps);
           const double a = analytical[out_offset[k] + q][j][static_cast<std::size_t>(e)];
+          if (o.return_jacobians) {
+            const std::int64_t at = static_cast<std::int64_t>(q) * x.numel() + e;
+            blocks[j][k].first.mutable_data<double>()[at] = a;
+            blocks[j][k].second.mutable_data<double>()[at] = n;
+          }
           if (a != 0.0 || n != 0.0) any_nonzero = true;
           const double err = std::abs(a - n);
           const double bound = o.atol + o.rtol * std::abs(n);
@@ -180,14 +211,28 @@ GradcheckResult full_check(const Problem& p, const GradcheckOptions& o, Gradchec
       }
     }
   }
+  for (std::size_t j = 0; j < blocks.size(); ++j) {
+    for (std::size_t k = 0; k < blocks[j].size(); ++k)
+      r.jacobians.push_back({p.diff[j], k, blocks[j][k].first, blocks[j][k].second});
+  }
   if (worst_ratio > 1.0) {
-    return fail(r, "jacobian",
-                fmt::format("gradcheck: Jacobian mismatch at input {} index {}, output {} index "
-                            "{}: analytical {:.10g}, numerical {:.10g}, |a - n| = {:.3g} > atol + "
-                            "rtol*|n| = {:.3g}",
-                            r.input, index_str(r.input_index), r.output, index_str(r.output_index),
-                            r.analytical, r.numerical, std::abs(r.analytical - r.numerical),
-                            o.atol + o.rtol * std::abs(r.numerical)));
+    std::string message =
+        fmt::format("gradcheck: Jacobian mismatch at input {} index {}, output {} index "
+                    "{}: analytical {:.10g}, numerical {:.10g}, |a - n| = {:.3g} > atol + "
+                    "rtol*|n| = {:.3g}",
+                    r.input, index_str(r.input_index), r.output, index_str(r.output_index),
+                    r.analytical, r.numerical, std::abs(r.analytical - r.numerical),
+                    o.atol + o.rtol * std::abs(r.numerical));
+    if (o.return_jacobians) {
+      for (const JacobianBlock& b : r.jacobians) {
+        if (b.input != r.input || b.output != r.output) continue;
+        message += fmt::format(
+            "\nanalytical Jacobian of output {} by input {} (a row per output element):\n{}"
+            "\nnumerical Jacobian:\n{}",
+            b.output, b.input, jacobian_text(b.analytical), jacobian_text(b.numerical));
+      }
+    }
+    return fail(r, "jacobian", std::move(message));
   }
   if (!any_nonzero && !o.allow_all_zero) {
     return fail(r, "all_zero",
@@ -324,7 +369,8 @@ GradcheckResult run(const MultiFunction& fn, const std::vector<Tensor>& inputs,
   }
   Generator gen(o.seed);
   try {
-    GradcheckResult r = o.fast_mode ? fast_check(p, o, gen, {}) : full_check(p, o, {});
+    GradcheckResult r =
+        o.fast_mode && !o.return_jacobians ? fast_check(p, o, gen, {}) : full_check(p, o, {});
     if (!r.passed) return r;
     return backward_checks(p, o, gen, r);
   } catch (const std::exception& e) {

@@ -20,7 +20,7 @@ struct UsageError : std::runtime_error {
 
 constexpr const char* kUsage =
     "usage: {0} [--op NAME]... [--fast] [--eps X] [--atol X] [--rtol X] [--seed N]\n"
-    "       {0} [--no-gradgrad] [--json FILE] | --list | --help\n"
+    "       {0} [--no-gradgrad] [--jacobians] [--json FILE] | --list | --help\n"
     "\n"
     "Checks the gradients of registered ops against central finite differences in\n"
     "float64 (gradcheck and gradgradcheck over each op's sample inputs).\n"
@@ -33,6 +33,8 @@ constexpr const char* kUsage =
     "  --rtol X       relative tolerance (default 1e-3)\n"
     "  --seed N       seed of sample inputs and projections (default 0)\n"
     "  --no-gradgrad  skip second derivatives\n"
+    "  --jacobians    on a Jacobian mismatch, print the whole analytical and numerical\n"
+    "                 Jacobians of the failing input and output (default: the worst element)\n"
     "  --json FILE    also write the report as JSON\n"
     "\n"
     "Exit status: 0 all pass, 1 some op fails, 2 bad usage.\n";
@@ -89,6 +91,8 @@ int gradcheck_main(int argc, const char* const* argv, std::FILE* out, std::FILE*
         options.check.seed = options.seed;
       } else if (arg == "--no-gradgrad") {
         options.gradgrad = false;
+      } else if (arg == "--jacobians") {
+        options.check.return_jacobians = true;
       } else if (arg == "--json") {
         json_path = value();
       } else {

@@ -7,8 +7,9 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "ops/op_list.hpp"
+#include "check/op_rules.hpp"
 #include "core/tensor_impl.hpp"
+#include "ops/op_list.hpp"
 
 namespace nabla {
 
@@ -22,6 +23,9 @@ void OpRegistry::add(OpInfo info) {
     throw std::invalid_argument(fmt::format(
         "nabla::register_op: an op named '{}' is already registered; op names must be unique",
         info.name));
+  }
+  if (info.rule.empty()) {
+    if (const detail::OpContract* c = detail::find_op_contract(info.name)) info.rule = c->backward;
   }
   ops_.push_back(std::move(info));
 }

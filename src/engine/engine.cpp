@@ -21,12 +21,16 @@
 #include <algorithm>
 #include <cmath>
 #include <atomic>
+#include <span>
 #include <stdexcept>
+#include <string>
 #include <unordered_map>
 #include <utility>
 
 #include "core/tensor_impl.hpp"
+#include "engine/observer.hpp"
 #include "nabla/ops.hpp"
+#include "nabla/shape.hpp"
 
 namespace nabla {
 namespace detail {
@@ -38,6 +42,8 @@ void check_backward_anomaly(const Node& node, const std::vector<Tensor>& grads);
 namespace {
 
 std::atomic<std::uint64_t> next_pass{1};
+
+thread_local BackwardObserver* observer = nullptr;  // see engine/observer.hpp
 
 // True when nobody else can see t's values, so they may be updated in place.
 bool exclusively_owned(const Tensor& t) {
@@ -90,6 +96,10 @@ std::vector<Tensor> call_rule(F&& rule) {
 
 }  // namespace
 
+BackwardObserver* set_backward_observer(BackwardObserver* o) noexcept {
+  return std::exchange(observer, o);
+}
+
 class Engine {
  public:
   Engine(const char* api, bool retain_graph, bool create_graph, const std::vector<Tensor>* inputs)
@@ -119,7 +129,7 @@ class Engine {
   void run_multi_node(Slot& slot);
   void capture(const Node* node, std::uint32_t nr, const Tensor& g);
   void retain(const std::weak_ptr<AutogradMeta>& retained, const Tensor& g);
-  void pass_along(Node& node, std::vector<Tensor> grads);
+  void pass_along(Node& node, std::vector<Tensor> grads, std::span<const Tensor> incoming);
   void deliver_leaf(const std::shared_ptr<AutogradMeta>& meta, const Tensor& g);
   std::vector<Tensor> collect(bool allow_unused);
   bool claim_node(Node* node);
@@ -334,7 +344,7 @@ void Engine::run_node(Slot& slot) {
   capture(node, 0, g);
   retain(node->retained_, g);
   if (record_grad_norms.load(std::memory_order_relaxed)) node->grad_norm_ = norm(g);
-  pass_along(*node, call_rule([&] { return node->backward(g); }));
+  pass_along(*node, call_rule([&] { return node->backward(g); }), std::span<const Tensor>(&g, 1));
 }
 
 // A multi-output node's rule gets one gradient per output (undefined where none came).
@@ -360,7 +370,7 @@ void Engine::run_multi_node(Slot& slot) {
     }
     node->grad_norm_ = std::sqrt(sq);
   }
-  pass_along(*node, call_rule([&] { return node->backward(g); }));
+  pass_along(*node, call_rule([&] { return node->backward(g); }), g);
 }
 
 // nabla::grad asked for the gradient of output `nr` of `node`: keep it.
@@ -384,7 +394,7 @@ void Engine::retain(const std::weak_ptr<AutogradMeta>& retained, const Tensor& g
 }
 
 // A rule's gradients, checked, reduced to each input's shape and sent along the edges.
-void Engine::pass_along(Node& node, std::vector<Tensor> grads) {
+void Engine::pass_along(Node& node, std::vector<Tensor> grads, std::span<const Tensor> incoming) {
   if (anomaly_depth > 0) [[unlikely]]
     check_backward_anomaly(node, grads);
   if (grads.size() != node.edges_.size()) {
@@ -393,11 +403,25 @@ void Engine::pass_along(Node& node, std::vector<Tensor> grads) {
         "one per input (undefined for an input that needs none)",
         node.name(), grads.size(), node.edges_.size()));
   }
+  std::vector<Tensor> sent;  // for the observer: what went to each input
+  std::vector<std::string> targets;
+  if (observer) [[unlikely]] {
+    sent.resize(grads.size());
+    targets.resize(grads.size());
+  }
   for (std::size_t i = 0; i < grads.size(); ++i) {
     const Edge& e = node.edges_[i];
     if (!e.valid() || !grads[i].defined()) continue;
     Tensor gi =
         conform(node, i, std::move(grads[i]), node.inputs_[i].shape, node.inputs_[i].dtype);
+    if (observer) [[unlikely]] {
+      sent[i] = gi;
+      if (e.fn) {
+        targets[i] = fmt::format("node {}", e.fn->name());
+      } else if (auto meta = e.leaf.lock()) {
+        targets[i] = meta->name.empty() ? "leaf " + shape_str(node.inputs_[i].shape) : meta->name;
+      }
+    }
     if (e.fn) {
       Slot& next = slots_[e.fn->slot_];
       if (next.needed) {
@@ -408,6 +432,8 @@ void Engine::pass_along(Node& node, std::vector<Tensor> grads) {
       deliver_leaf(meta, gi);
     }
   }
+  if (observer) [[unlikely]]
+    observer->node_ran(node, incoming, sent, targets);
   if (!retain_) node.release();
 }
 

@@ -262,9 +262,9 @@ Tensor binary_kernel(const char* op, const Tensor& a_in, const Tensor& b_in, F&&
   // axes (a bias added to each row): row by row, no views.
   const std::int64_t row_b = !fast && dense_full(ac) ? row_broadcast(bc, shape) : 0;
   const std::int64_t row_a = !fast && !row_b && dense_full(bc) ? row_broadcast(ac, shape) : 0;
-  const bool rows = row_a || row_b;
-  const Tensor a = fast || rows ? ac : expand_view(ac, shape);
-  const Tensor b = fast || rows ? bc : expand_view(bc, shape);
+  const bool by_rows = row_a || row_b;
+  const Tensor a = fast || by_rows ? ac : expand_view(ac, shape);
+  const Tensor b = fast || by_rows ? bc : expand_view(bc, shape);
   const auto body = [&](auto tag) {
     using T = std::conditional_t<std::is_same_v<decltype(tag), bool>, std::uint8_t, decltype(tag)>;
     T* o = base_ptr<T>(out);
@@ -301,7 +301,7 @@ Tensor binary_kernel(const char* op, const Tensor& a_in, const Tensor& b_in, F&&
       });
       return;
     }
-    if (rows) {
+    if (by_rows) {
       const std::int64_t inner = row_a ? row_a : row_b;
       const std::int64_t sa = row_a ? 0 : 1, sb = row_b ? 0 : 1;  // 0: the repeated row
       const std::int64_t row_count = out.numel() / inner;

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_abs {
 namespace {
 
 using namespace nabla_test;
@@ -49,3 +50,4 @@ TEST(Abs, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_abs

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_add {
 namespace {
 
 using namespace nabla_test;
@@ -156,3 +157,4 @@ TEST(Add, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_add

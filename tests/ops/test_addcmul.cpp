@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_addcmul {
 namespace {
 
 using namespace nabla_test;
@@ -84,3 +85,4 @@ TEST(Addcmul, ValueDefaultsToOne) {
 }
 
 }  // namespace
+}  // namespace test_addcmul

@@ -3,6 +3,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_argmax {
 namespace {
 
 using namespace nabla_test;
@@ -105,3 +106,4 @@ TEST(Argmax, RejectsEmptyAxis) {
 }
 
 }  // namespace
+}  // namespace test_argmax

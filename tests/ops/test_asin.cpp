@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_asin {
 namespace {
 
 using namespace nabla_test;
@@ -53,3 +54,4 @@ TEST(Asin, RejectsIntegerAndBoolInput) {
 }
 
 }  // namespace
+}  // namespace test_asin

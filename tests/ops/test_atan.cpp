@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_atan {
 namespace {
 
 using namespace nabla_test;
@@ -52,3 +53,4 @@ TEST(Atan, RejectsIntegerAndBoolInput) {
 }
 
 }  // namespace
+}  // namespace test_atan

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_atan2 {
 namespace {
 
 using namespace nabla_test;
@@ -74,3 +75,4 @@ TEST(Atan2, RejectsBadOperands) {
 }
 
 }  // namespace
+}  // namespace test_atan2

@@ -3,6 +3,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_binary_cross_entropy {
 namespace {
 
 using namespace nabla_test;
@@ -79,3 +80,4 @@ TEST(BinaryCrossEntropy, RejectsBadInput) {
 }
 
 }  // namespace
+}  // namespace test_binary_cross_entropy

@@ -3,6 +3,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_binary_cross_entropy_with_logits {
 namespace {
 
 using namespace nabla_test;
@@ -129,3 +130,4 @@ TEST(BceWithLogits, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_binary_cross_entropy_with_logits

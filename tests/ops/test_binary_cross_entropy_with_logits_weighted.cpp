@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_binary_cross_entropy_with_logits_weighted {
 namespace {
 
 using namespace nabla_test;
@@ -85,3 +86,4 @@ TEST(BceWithLogitsWeighted, RejectsBadInput) {
 }
 
 }  // namespace
+}  // namespace test_binary_cross_entropy_with_logits_weighted

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_broadcast_to {
 namespace {
 
 using namespace nabla_test;
@@ -137,3 +138,4 @@ TEST(BroadcastTo, IsAStrideZeroView) {
   EXPECT_TRUE(x.broadcast_to({3, 4}).is_same_storage(x));
 }
 }  // namespace
+}  // namespace test_broadcast_to

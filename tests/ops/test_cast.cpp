@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_cast {
 namespace {
 
 using namespace nabla_test;
@@ -105,3 +106,4 @@ TEST(Cast, NanInfinityAndOverflow) {
 }
 
 }  // namespace
+}  // namespace test_cast

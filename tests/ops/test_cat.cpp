@@ -6,6 +6,7 @@
 #include "nabla/joining.hpp"
 #include "ops/op_test_util.hpp"
 
+namespace test_cat {
 namespace {
 
 using namespace nabla_test;
@@ -94,3 +95,4 @@ TEST(Stack, BadInputThrows) {
 }
 
 }  // namespace
+}  // namespace test_cat

@@ -2,6 +2,7 @@
 
 #include "ops/activation_test_util.hpp"
 
+namespace test_celu {
 namespace {
 
 using namespace nabla_test;
@@ -46,3 +47,4 @@ TEST(Celu, RejectsNonFloating) {
 }
 
 }  // namespace
+}  // namespace test_celu

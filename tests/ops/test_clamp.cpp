@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_clamp {
 namespace {
 
 using namespace nabla_test;
@@ -74,3 +75,4 @@ TEST(Clamp, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_clamp

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_clone {
 namespace {
 
 using namespace nabla_test;
@@ -63,3 +64,4 @@ TEST(Clone, NanAndInfinityAreCopied) {
 }
 
 }  // namespace
+}  // namespace test_clone

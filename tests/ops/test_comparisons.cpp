@@ -5,6 +5,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_comparisons {
 namespace {
 
 using namespace nabla_test;
@@ -139,3 +140,4 @@ std::string op_name(const testing::TestParamInfo<Comparison>& info) {
 INSTANTIATE_TEST_SUITE_P(EachOp, Comparisons, testing::ValuesIn(kComparisons), op_name);
 
 }  // namespace
+}  // namespace test_comparisons

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_contiguous {
 namespace {
 
 using namespace nabla_test;
@@ -29,3 +30,4 @@ TEST(Contiguous, GradientsMatchFiniteDifferencesOverShapes) {
 }
 
 }  // namespace
+}  // namespace test_contiguous

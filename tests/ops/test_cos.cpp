@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_cos {
 namespace {
 
 using namespace nabla_test;
@@ -51,3 +52,4 @@ TEST(Cos, RejectsIntegerAndBoolInput) {
 }
 
 }  // namespace
+}  // namespace test_cos

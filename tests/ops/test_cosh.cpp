@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_cosh {
 namespace {
 
 using namespace nabla_test;
@@ -50,3 +51,4 @@ TEST(Cosh, RejectsIntegerAndBoolInput) {
 }
 
 }  // namespace
+}  // namespace test_cosh

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_cosine_embedding_loss {
 namespace {
 
 using namespace nabla_test;
@@ -65,3 +66,4 @@ TEST(CosineEmbeddingLoss, RejectsBadInput) {
 }
 
 }  // namespace
+}  // namespace test_cosine_embedding_loss

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_cosine_similarity {
 namespace {
 
 using namespace nabla_test;
@@ -57,3 +58,4 @@ TEST(CosineSimilarity, RejectsBadInput) {
 }
 
 }  // namespace
+}  // namespace test_cosine_similarity

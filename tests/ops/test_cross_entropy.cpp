@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_cross_entropy {
 namespace {
 
 using namespace nabla_test;
@@ -231,3 +232,4 @@ TEST(CrossEntropy, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_cross_entropy

@@ -3,6 +3,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_cross_entropy_options {
 namespace {
 
 using namespace nabla_test;
@@ -151,3 +152,4 @@ TEST(CrossEntropyOptions, RejectsBadInput) {
 }
 
 }  // namespace
+}  // namespace test_cross_entropy_options

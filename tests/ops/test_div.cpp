@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_div {
 namespace {
 
 using namespace nabla_test;
@@ -155,3 +156,4 @@ TEST(Div, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_div

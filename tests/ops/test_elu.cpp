@@ -2,6 +2,7 @@
 
 #include "ops/activation_test_util.hpp"
 
+namespace test_elu {
 namespace {
 
 using namespace nabla_test;
@@ -40,3 +41,4 @@ TEST(Elu, RejectsNonFloating) {
 }
 
 }  // namespace
+}  // namespace test_elu

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_erfc {
 namespace {
 
 using namespace nabla_test;
@@ -54,3 +55,4 @@ TEST(Erfc, RejectsIntegerAndBoolInput) {
 }
 
 }  // namespace
+}  // namespace test_erfc

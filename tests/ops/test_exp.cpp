@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_exp {
 namespace {
 
 using namespace nabla_test;
@@ -76,3 +77,4 @@ TEST(Exp, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_exp

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_expm1 {
 namespace {
 
 using namespace nabla_test;
@@ -52,3 +53,4 @@ TEST(Expm1, RejectsIntegerAndBoolInput) {
 }
 
 }  // namespace
+}  // namespace test_expm1

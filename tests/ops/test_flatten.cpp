@@ -3,6 +3,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_flatten {
 namespace {
 
 using namespace nabla_test;
@@ -53,3 +54,4 @@ TEST(Flatten, GradientsMatchFiniteDifferencesOverShapes) {
 }
 
 }  // namespace
+}  // namespace test_flatten

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_floor {
 namespace {
 
 using namespace nabla_test;
@@ -67,3 +68,4 @@ TEST(Floor, GradientIsZeroWithAGraph) {
 }
 
 }  // namespace
+}  // namespace test_floor

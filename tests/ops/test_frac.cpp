@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_frac {
 namespace {
 
 using namespace nabla_test;
@@ -61,3 +62,4 @@ TEST(Frac, RejectsIntegerInputAsPyTorch) {
 }
 
 }  // namespace
+}  // namespace test_frac

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_gaussian_nll_loss {
 namespace {
 
 using namespace nabla_test;
@@ -81,3 +82,4 @@ TEST(GaussianNllLoss, RejectsBadInput) {
 }
 
 }  // namespace
+}  // namespace test_gaussian_nll_loss

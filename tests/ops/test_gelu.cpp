@@ -2,6 +2,7 @@
 
 #include "ops/activation_test_util.hpp"
 
+namespace test_gelu {
 namespace {
 
 using namespace nabla_test;
@@ -67,3 +68,4 @@ TEST(Gelu, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_gelu

@@ -2,6 +2,7 @@
 
 #include "ops/activation_test_util.hpp"
 
+namespace test_gelu_backward {
 namespace {
 
 using namespace nabla_test;
@@ -59,3 +60,4 @@ TEST(GeluBackward, RejectsBadInputs) {
 }
 
 }  // namespace
+}  // namespace test_gelu_backward

@@ -2,6 +2,7 @@
 
 #include "ops/activation_test_util.hpp"
 
+namespace test_glu {
 namespace {
 
 using namespace nabla_test;
@@ -64,3 +65,4 @@ TEST(Glu, RejectsNonFloating) {
 }
 
 }  // namespace
+}  // namespace test_glu

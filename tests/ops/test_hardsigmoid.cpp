@@ -2,6 +2,7 @@
 
 #include "ops/activation_test_util.hpp"
 
+namespace test_hardsigmoid {
 namespace {
 
 using namespace nabla_test;
@@ -30,3 +31,4 @@ TEST(Hardsigmoid, RejectsNonFloating) {
 }
 
 }  // namespace
+}  // namespace test_hardsigmoid

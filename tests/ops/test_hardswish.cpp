@@ -2,6 +2,7 @@
 
 #include "ops/activation_test_util.hpp"
 
+namespace test_hardswish {
 namespace {
 
 using namespace nabla_test;
@@ -36,3 +37,4 @@ TEST(Hardswish, RejectsNonFloating) {
 }
 
 }  // namespace
+}  // namespace test_hardswish

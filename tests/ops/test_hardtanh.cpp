@@ -2,6 +2,7 @@
 
 #include "ops/activation_test_util.hpp"
 
+namespace test_hardtanh {
 namespace {
 
 using namespace nabla_test;
@@ -49,3 +50,4 @@ TEST(Hardtanh, RejectsNonFloating) {
 }
 
 }  // namespace
+}  // namespace test_hardtanh

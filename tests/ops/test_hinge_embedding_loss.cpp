@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_hinge_embedding_loss {
 namespace {
 
 using namespace nabla_test;
@@ -50,3 +51,4 @@ TEST(HingeEmbeddingLoss, RejectsBadInput) {
 }
 
 }  // namespace
+}  // namespace test_hinge_embedding_loss

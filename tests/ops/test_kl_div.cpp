@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_kl_div {
 namespace {
 
 using namespace nabla_test;
@@ -79,3 +80,4 @@ TEST(KlDiv, RejectsBadInput) {
 }
 
 }  // namespace
+}  // namespace test_kl_div

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_l1_loss {
 namespace {
 
 using namespace nabla_test;
@@ -51,3 +52,4 @@ TEST(L1Loss, RejectsBadInput) {
 }
 
 }  // namespace
+}  // namespace test_l1_loss

@@ -2,6 +2,7 @@
 
 #include "ops/activation_test_util.hpp"
 
+namespace test_leaky_relu {
 namespace {
 
 using namespace nabla_test;
@@ -39,3 +40,4 @@ TEST(LeakyRelu, RejectsNonFloating) {
 }
 
 }  // namespace
+}  // namespace test_leaky_relu

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_lerp {
 namespace {
 
 using namespace nabla_test;
@@ -106,3 +107,4 @@ TEST(Lerp, ScalarWeight) {
 }
 
 }  // namespace
+}  // namespace test_lerp

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_log {
 namespace {
 
 using namespace nabla_test;
@@ -81,3 +82,4 @@ TEST(Log, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_log

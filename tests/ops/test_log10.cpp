@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_log10 {
 namespace {
 
 using namespace nabla_test;
@@ -51,3 +52,4 @@ TEST(Log10, RejectsIntegerAndBoolInput) {
 }
 
 }  // namespace
+}  // namespace test_log10

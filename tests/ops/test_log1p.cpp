@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_log1p {
 namespace {
 
 using namespace nabla_test;
@@ -53,3 +54,4 @@ TEST(Log1p, RejectsIntegerAndBoolInput) {
 }
 
 }  // namespace
+}  // namespace test_log1p

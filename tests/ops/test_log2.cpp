@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_log2 {
 namespace {
 
 using namespace nabla_test;
@@ -50,3 +51,4 @@ TEST(Log2, RejectsIntegerAndBoolInput) {
 }
 
 }  // namespace
+}  // namespace test_log2

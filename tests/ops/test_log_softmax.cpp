@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_log_softmax {
 namespace {
 
 using namespace nabla_test;
@@ -104,3 +105,4 @@ TEST(LogSoftmax, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_log_softmax

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_logical_and {
 namespace {
 
 using namespace nabla_test;
@@ -41,3 +42,4 @@ TEST(LogicalAnd, RejectsUndefined) {
 }
 
 }  // namespace
+}  // namespace test_logical_and

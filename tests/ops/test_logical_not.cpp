@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_logical_not {
 namespace {
 
 using namespace nabla_test;
@@ -34,3 +35,4 @@ TEST(LogicalNot, RejectsUndefined) {
 }
 
 }  // namespace
+}  // namespace test_logical_not

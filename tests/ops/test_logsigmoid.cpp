@@ -2,6 +2,7 @@
 
 #include "ops/activation_test_util.hpp"
 
+namespace test_logsigmoid {
 namespace {
 
 using namespace nabla_test;
@@ -33,3 +34,4 @@ TEST(Logsigmoid, RejectsNonFloating) {
 }
 
 }  // namespace
+}  // namespace test_logsigmoid

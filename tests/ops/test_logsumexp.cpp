@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_logsumexp {
 namespace {
 
 using namespace nabla_test;
@@ -102,3 +103,4 @@ TEST(Logsumexp, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_logsumexp

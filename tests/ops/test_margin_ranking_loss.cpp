@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_margin_ranking_loss {
 namespace {
 
 using namespace nabla_test;
@@ -57,3 +58,4 @@ TEST(MarginRankingLoss, RejectsBadInput) {
 }
 
 }  // namespace
+}  // namespace test_margin_ranking_loss

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_masked_fill {
 namespace {
 
 using namespace nabla_test;
@@ -92,3 +93,4 @@ TEST(MaskedFill, RejectsAMaskThatDoesNotBroadcastToX) {
 }
 
 }  // namespace
+}  // namespace test_masked_fill

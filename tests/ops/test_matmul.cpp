@@ -3,6 +3,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_matmul {
 namespace {
 
 using namespace nabla_test;
@@ -315,3 +316,4 @@ TEST(Matmul, LargerProductMatchesANaiveLoop) {
 }
 
 }  // namespace
+}  // namespace test_matmul

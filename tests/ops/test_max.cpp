@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_max {
 namespace {
 
 using namespace nabla_test;
@@ -98,3 +99,4 @@ TEST(Max, RejectsUndefinedInput) {
 }
 
 }  // namespace
+}  // namespace test_max

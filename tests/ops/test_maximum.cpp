@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_maximum {
 namespace {
 
 using namespace nabla_test;
@@ -69,3 +70,4 @@ TEST(Maximum, RejectsBadOperands) {
 }
 
 }  // namespace
+}  // namespace test_maximum

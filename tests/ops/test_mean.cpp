@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_mean {
 namespace {
 
 using namespace nabla_test;
@@ -134,3 +135,4 @@ TEST(Mean, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_mean

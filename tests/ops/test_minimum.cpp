@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_minimum {
 namespace {
 
 using namespace nabla_test;
@@ -69,3 +70,4 @@ TEST(Minimum, RejectsBadOperands) {
 }
 
 }  // namespace
+}  // namespace test_minimum

@@ -2,6 +2,7 @@
 
 #include "ops/activation_test_util.hpp"
 
+namespace test_mish {
 namespace {
 
 using namespace nabla_test;
@@ -35,3 +36,4 @@ TEST(Mish, RejectsNonFloating) {
 }
 
 }  // namespace
+}  // namespace test_mish

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_mse_loss {
 namespace {
 
 using namespace nabla_test;
@@ -115,3 +116,4 @@ TEST(MseLoss, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_mse_loss

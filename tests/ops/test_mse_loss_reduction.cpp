@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_mse_loss_reduction {
 namespace {
 
 using namespace nabla_test;
@@ -89,3 +90,4 @@ TEST(MseLossReduction, RejectsMixedDtypes) {
 }
 
 }  // namespace
+}  // namespace test_mse_loss_reduction

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_mul {
 namespace {
 
 using namespace nabla_test;
@@ -153,3 +154,4 @@ TEST(Mul, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_mul

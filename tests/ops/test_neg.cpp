@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_neg {
 namespace {
 
 using namespace nabla_test;
@@ -66,3 +67,4 @@ TEST(Neg, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_neg

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_nll_loss {
 namespace {
 
 using namespace nabla_test;
@@ -132,3 +133,4 @@ TEST(NllLoss, RejectsBadInput) {
 }
 
 }  // namespace
+}  // namespace test_nll_loss

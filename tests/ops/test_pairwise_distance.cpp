@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_pairwise_distance {
 namespace {
 
 using namespace nabla_test;
@@ -59,3 +60,4 @@ TEST(PairwiseDistance, RejectsBadInput) {
 }
 
 }  // namespace
+}  // namespace test_pairwise_distance

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_permute {
 namespace {
 
 using namespace nabla_test;
@@ -144,3 +145,4 @@ TEST(Permute, IsAViewWithPermutedStrides) {
   EXPECT_TRUE(nabla::permute(y, {1, 2, 0}).is_contiguous());
 }
 }  // namespace
+}  // namespace test_permute

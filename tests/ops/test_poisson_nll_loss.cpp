@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_poisson_nll_loss {
 namespace {
 
 using namespace nabla_test;
@@ -70,3 +71,4 @@ TEST(PoissonNllLoss, RejectsBadInput) {
 }
 
 }  // namespace
+}  // namespace test_poisson_nll_loss

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_pow {
 namespace {
 
 using namespace nabla_test;
@@ -133,3 +134,4 @@ TEST(Pow, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_pow

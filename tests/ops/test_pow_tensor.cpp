@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_pow_tensor {
 namespace {
 
 using namespace nabla_test;
@@ -72,3 +73,4 @@ TEST(PowTensor, RejectsBadOperands) {
 }
 
 }  // namespace
+}  // namespace test_pow_tensor

@@ -2,6 +2,7 @@
 
 #include "ops/activation_test_util.hpp"
 
+namespace test_prelu {
 namespace {
 
 using namespace nabla_test;
@@ -85,3 +86,4 @@ TEST(Prelu, RejectsNonFloatingAndMixedDtypes) {
 }
 
 }  // namespace
+}  // namespace test_prelu

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_reciprocal {
 namespace {
 
 using namespace nabla_test;
@@ -51,3 +52,4 @@ TEST(Reciprocal, RejectsIntegerAndBoolInput) {
 }
 
 }  // namespace
+}  // namespace test_reciprocal

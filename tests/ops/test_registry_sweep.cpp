@@ -7,6 +7,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_registry_sweep {
 namespace {
 
 using namespace nabla_test;
@@ -304,3 +305,4 @@ TEST(Registry, SweepCatchesAWrongRule) {
 }
 
 }  // namespace
+}  // namespace test_registry_sweep

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_relu {
 namespace {
 
 using namespace nabla_test;
@@ -71,3 +72,4 @@ TEST(Relu, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_relu

@@ -2,6 +2,7 @@
 
 #include "ops/activation_test_util.hpp"
 
+namespace test_relu6 {
 namespace {
 
 using namespace nabla_test;
@@ -36,3 +37,4 @@ TEST(Relu6, RejectsNonFloating) {
 }
 
 }  // namespace
+}  // namespace test_relu6

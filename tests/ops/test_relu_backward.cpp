@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_relu_backward {
 namespace {
 
 using namespace nabla_test;
@@ -101,3 +102,4 @@ TEST(ReluBackward, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_relu_backward

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_reshape {
 namespace {
 
 using namespace nabla_test;
@@ -155,3 +156,4 @@ TEST(Reshape, CopyOfAViewIsDifferentiable) {
   expect_nonzero_gradient(fn, {normal({3, 4}, 5)});
 }
 }  // namespace
+}  // namespace test_reshape

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_round {
 namespace {
 
 using namespace nabla_test;
@@ -67,3 +68,4 @@ TEST(Round, GradientIsZeroWithAGraph) {
 }
 
 }  // namespace
+}  // namespace test_round

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_select {
 namespace {
 
 using namespace nabla_test;
@@ -49,3 +50,4 @@ TEST(Select, OutOfRangeThrowsNamingDimIndexAndExtent) {
 }
 
 }  // namespace
+}  // namespace test_select

@@ -2,6 +2,7 @@
 
 #include "ops/activation_test_util.hpp"
 
+namespace test_selu {
 namespace {
 
 using namespace nabla_test;
@@ -38,3 +39,4 @@ TEST(Selu, RejectsNonFloating) {
 }
 
 }  // namespace
+}  // namespace test_selu

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_sigmoid {
 namespace {
 
 using namespace nabla_test;
@@ -78,3 +79,4 @@ TEST(Sigmoid, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_sigmoid

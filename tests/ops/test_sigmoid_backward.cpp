@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_sigmoid_backward {
 namespace {
 
 using namespace nabla_test;
@@ -114,3 +115,4 @@ TEST(SigmoidBackward, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_sigmoid_backward

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_sign {
 namespace {
 
 using namespace nabla_test;
@@ -59,3 +60,4 @@ TEST(Sign, GradientIsZeroWithAGraph) {
 }
 
 }  // namespace
+}  // namespace test_sign

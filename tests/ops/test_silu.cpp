@@ -2,6 +2,7 @@
 
 #include "ops/activation_test_util.hpp"
 
+namespace test_silu {
 namespace {
 
 using namespace nabla_test;
@@ -37,3 +38,4 @@ TEST(Silu, RejectsNonFloating) {
 }
 
 }  // namespace
+}  // namespace test_silu

@@ -3,6 +3,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_slice_backward {
 namespace {
 
 using namespace nabla_test;
@@ -40,3 +41,4 @@ TEST(SliceBackward, RegistryEntryRejectsAMisshapedGradient) {
 }
 
 }  // namespace
+}  // namespace test_slice_backward

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_smooth_l1_loss {
 namespace {
 
 using namespace nabla_test;
@@ -62,3 +63,4 @@ TEST(SmoothL1Loss, RejectsBadInput) {
 }
 
 }  // namespace
+}  // namespace test_smooth_l1_loss

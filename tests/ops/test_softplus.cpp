@@ -2,6 +2,7 @@
 
 #include "ops/activation_test_util.hpp"
 
+namespace test_softplus {
 namespace {
 
 using namespace nabla_test;
@@ -52,3 +53,4 @@ TEST(Softplus, RejectsNonFloating) {
 }
 
 }  // namespace
+}  // namespace test_softplus

@@ -7,6 +7,7 @@
 #include "nabla/joining.hpp"
 #include "ops/op_test_util.hpp"
 
+namespace test_split {
 namespace {
 
 using namespace nabla_test;
@@ -111,3 +112,4 @@ TEST(Split, WritingIntoAPartBumpsTheSharedVersion) {
 }
 
 }  // namespace
+}  // namespace test_split

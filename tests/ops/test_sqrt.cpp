@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_sqrt {
 namespace {
 
 using namespace nabla_test;
@@ -72,3 +73,4 @@ TEST(Sqrt, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_sqrt

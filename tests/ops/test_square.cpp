@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_square {
 namespace {
 
 using namespace nabla_test;
@@ -49,3 +50,4 @@ TEST(Square, RejectsIntegerAndBoolInput) {
 }
 
 }  // namespace
+}  // namespace test_square

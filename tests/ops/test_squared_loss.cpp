@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_squared_loss {
 namespace {
 
 using namespace nabla_test;
@@ -116,3 +117,4 @@ TEST(SquaredLoss, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_squared_loss

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_squeeze {
 namespace {
 
 using namespace nabla_test;
@@ -49,3 +50,4 @@ TEST(Squeeze, GradientsMatchFiniteDifferencesOverShapes) {
 }
 
 }  // namespace
+}  // namespace test_squeeze

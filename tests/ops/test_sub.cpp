@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_sub {
 namespace {
 
 using namespace nabla_test;
@@ -141,3 +142,4 @@ TEST(Sub, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_sub

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_sum {
 namespace {
 
 using namespace nabla_test;
@@ -175,3 +176,4 @@ TEST(Sum, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_sum

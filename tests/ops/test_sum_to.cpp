@@ -3,6 +3,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_sum_to {
 namespace {
 
 using namespace nabla_test;
@@ -142,3 +143,4 @@ TEST(SumTo, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_sum_to

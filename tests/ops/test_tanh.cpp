@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_tanh {
 namespace {
 
 using namespace nabla_test;
@@ -68,3 +69,4 @@ TEST(Tanh, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_tanh

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_tanh_backward {
 namespace {
 
 using namespace nabla_test;
@@ -113,3 +114,4 @@ TEST(TanhBackward, Float32AgreesWithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_tanh_backward

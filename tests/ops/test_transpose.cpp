@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_transpose {
 namespace {
 
 using namespace nabla_test;
@@ -127,3 +128,4 @@ TEST(Transpose, NanAndInfinityAreKept) {
 }
 
 }  // namespace
+}  // namespace test_transpose

@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_triplet_margin_loss {
 namespace {
 
 using namespace nabla_test;
@@ -68,3 +69,4 @@ TEST(TripletMarginLoss, RejectsBadInput) {
 }
 
 }  // namespace
+}  // namespace test_triplet_margin_loss

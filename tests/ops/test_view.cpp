@@ -2,6 +2,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_view {
 namespace {
 
 using namespace nabla_test;
@@ -59,3 +60,4 @@ TEST(View, NonViewableStridesThrowNamingShapeAndStrides) {
 }
 
 }  // namespace
+}  // namespace test_view

@@ -3,6 +3,7 @@
 
 #include "ops/op_test_util.hpp"
 
+namespace test_where {
 namespace {
 
 using namespace nabla_test;
@@ -110,3 +111,4 @@ TEST(Where, RejectsShapesAndDtypesThatDoNotMix) {
 }
 
 }  // namespace
+}  // namespace test_where

@@ -72,8 +72,9 @@ configure_and_build() {
     export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(dirname "$NABLA_ROOT")}"
   fi
   log "configuring ${dir} (${type})"
+  # A whole build: the op files in batches (NABLA_UNITY_OPS, CMakeLists.txt).
   cmake -S "$NABLA_ROOT" -B "$NABLA_ROOT/$dir" -DCMAKE_BUILD_TYPE="$type" "${launcher[@]}" \
-    "${cmake_args[@]}" >/dev/null
+    -DNABLA_UNITY_OPS=ON "${cmake_args[@]}" >/dev/null
   log "building ${dir}"
   cmake --build "$NABLA_ROOT/$dir" -j"$(nproc)" "${targets[@]}"
 }
