@@ -109,7 +109,9 @@ Tensor pad(const Tensor& x, const std::vector<std::int64_t>& pads, PadMode mode,
     }
     return result;
   }
-  Tensor result = full(shape, value.value_or(0.0), x.dtype());
+  const double fill = value.value_or(0.0);
+  detail::dispatch(x.dtype(), [&](auto tag) { (void)detail::checked_value<decltype(tag)>(fill, "pad"); });
+  Tensor result = full(shape, fill, x.dtype());
   Tensor src = x, dst = result;
   bool empty = false;
   for (std::size_t k = 0; k < padded; ++k) {
