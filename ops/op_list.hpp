@@ -133,7 +133,19 @@ namespace nabla::detail {
   X(hinge_embedding_loss) \
   X(poisson_nll_loss) \
   X(gaussian_nll_loss) \
-  X(triplet_margin_loss)
+  X(triplet_margin_loss) \
+  /* indexing */ \
+  X(index_select) \
+  X(index_add) \
+  X(gather) \
+  X(scatter_add) \
+  X(masked_select) \
+  X(flip) \
+  X(roll) \
+  X(repeat) \
+  X(tile) \
+  X(pad) \
+  X(index)
 // clang-format on
 
 #define NABLA_DECLARE_REGISTER(name) void register_##name(OpRegistry& r);

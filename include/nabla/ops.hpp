@@ -19,6 +19,7 @@
 
 #include "nabla/activations.hpp"
 #include "nabla/autograd.hpp"
+#include "nabla/indexing.hpp"
 #include "nabla/joining.hpp"
 #include "nabla/tensor.hpp"
 #include "nabla/math.hpp"

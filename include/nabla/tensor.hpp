@@ -23,6 +23,10 @@ namespace nabla {
 class Node;
 class Tensor;
 
+namespace indexing {
+class TensorIndex;
+}  // namespace indexing
+
 namespace detail {
 struct Storage;
 struct AutogradMeta;
@@ -251,6 +255,26 @@ class Tensor {
   Tensor reshape(const Shape& shape) const;
   /// *this when contiguous, else a contiguous copy (differentiable).
   Tensor contiguous() const;
+
+  // ---- indexing (see indexing.hpp) -------------------------------------------------
+  /// Python's x[...]: `x.index({Slice(0, 10), 3, None, mask})` (nabla::index).
+  Tensor index(std::initializer_list<indexing::TensorIndex> indices) const;
+  Tensor index(const std::vector<indexing::TensorIndex>& indices) const;
+  /// Python's x[...] = values, in place (the guards of the in-place updates below): values
+  /// broadcast to what index() would return; with `accumulate` they are added (repeated
+  /// positions add up), else written (a repeated position keeps one of them). With index
+  /// tensors, values must have this tensor's dtype (as PyTorch); otherwise they are
+  /// converted as by copy_.
+  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& values,
+                     bool accumulate = false);
+  Tensor& index_put_(const std::vector<indexing::TensorIndex>& indices, const Tensor& values,
+                     bool accumulate = false);
+  /// x[...] = value (converted to this tensor's dtype; out of an integer's range throws).
+  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, double value);
+  Tensor& index_put_(const std::vector<indexing::TensorIndex>& indices, double value);
+  /// scatter_add (indexing.hpp) into this tensor in place (the guards of the in-place
+  /// updates below).
+  Tensor& scatter_add_(std::int64_t dim, const Tensor& index, const Tensor& src);
 
   // ---- method spellings of common ops ----------------------------------------------
   Tensor sum() const;
