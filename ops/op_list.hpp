@@ -133,7 +133,24 @@ namespace nabla::detail {
   X(hinge_embedding_loss) \
   X(poisson_nll_loss) \
   X(gaussian_nll_loss) \
-  X(triplet_margin_loss)
+  X(triplet_margin_loss) \
+  /* reductions */ \
+  X(index_along) \
+  X(index_along_backward) \
+  X(prod) \
+  X(amax) \
+  X(amin) \
+  X(min) \
+  X(var) \
+  X(std) \
+  X(var_mean) \
+  X(std_mean) \
+  X(norm) \
+  X(cumsum) \
+  X(cumprod) \
+  X(topk) \
+  X(sort) \
+  X(median)
 // clang-format on
 
 #define NABLA_DECLARE_REGISTER(name) void register_##name(OpRegistry& r);
