@@ -1,5 +1,6 @@
-// binary_cross_entropy_with_logits with element weights and a positive-class weight
-// (PyTorch's weight and pos_weight), composed from nabla's ops.
+// binary_cross_entropy_with_logits_weighted: binary_cross_entropy_with_logits with
+// element weights and a positive-class weight (PyTorch's weight and pos_weight), composed
+// from nabla's ops.
 //   forward : l = w·((1 − t)·x + (1 + (pw − 1)·t)·softplus(−x)) per element, with
 //             softplus(−x) = max(−x, 0) + log(1 + e^(−|x|)) (stable for any x); then mean,
 //             sum or none. Undefined weight and pos_weight are 1.

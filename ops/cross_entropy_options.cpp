@@ -1,5 +1,6 @@
-// cross_entropy with options (class weights, ignore_index, label smoothing) and with
-// probability targets, composed from log_softmax, nll_loss and elementwise ops.
+// cross_entropy_options: cross_entropy with options (class weights, ignore_index, label
+// smoothing) and with probability targets, composed from log_softmax, nll_loss and
+// elementwise ops.
 //   forward : lp = log_softmax(logits, c) (c = 1, or 0 for unbatched [C] logits).
 //             class indices: (1 − ε)·nll_loss(lp, t, w, ignore_index) + (ε/C)·s, with
 //             s[n] = −Σ_k w[k]·lp[n, k] (0 where t = ignore_index); mean divides Σ s by
