@@ -70,13 +70,14 @@ Tensor index_along(const Tensor& x, std::size_t dim, const Tensor& index) {
   return result;
 }
 
-// The fixed positions the registry's samples read: (3i + 2j + 1) mod n along the last dim.
+// The fixed positions the registry's samples read: (3i + 2j + 1) mod n along the last dim
+// (none when the shape is empty; n = 0 only then).
 Tensor sample_positions(const Shape& shape, std::int64_t n) {
   std::vector<double> v(static_cast<std::size_t>(shape_numel(shape)));
   const std::int64_t m = shape.back();
   for (std::size_t a = 0; a < v.size(); ++a) {
     const auto i = static_cast<std::int64_t>(a) / m, j = static_cast<std::int64_t>(a) % m;
-    v[a] = static_cast<double>((3 * i + 2 * j + 1) % n);
+    v[a] = n > 0 ? static_cast<double>((3 * i + 2 * j + 1) % n) : 0.0;
   }
   return tensor(v, shape, Dtype::i64);
 }
@@ -90,7 +91,7 @@ void register_index_along(OpRegistry& r) {
                Shape s = in[0].shape();
                if (s.empty()) return index_along(in[0], 0, tensor({0.0}, Dtype::i64));
                const std::int64_t n = s.back();
-               s.back() = n + 2;  // more positions than x has: some repeat
+               s.back() = n == 0 ? 0 : n + 2;  // more positions than x has: some repeat
                return index_along(in[0], s.size() - 1, sample_positions(s, n));
              },
          .samples =
