@@ -145,7 +145,24 @@ namespace nabla::detail {
   X(repeat) \
   X(tile) \
   X(pad) \
-  X(index)
+  X(index) \
+  /* reductions */ \
+  X(index_along) \
+  X(index_along_backward) \
+  X(prod) \
+  X(amax) \
+  X(amin) \
+  X(min) \
+  X(var) \
+  X(std) \
+  X(var_mean) \
+  X(std_mean) \
+  X(norm) \
+  X(cumsum) \
+  X(cumprod) \
+  X(topk) \
+  X(sort) \
+  X(median)
 // clang-format on
 
 #define NABLA_DECLARE_REGISTER(name) void register_##name(OpRegistry& r);

@@ -35,7 +35,7 @@ Tensor pairwise_distance(const Tensor& x1, const Tensor& x2, double p, double ep
   const std::vector<std::int64_t> last = {-1};
   if (p == 2.0) return sqrt(sum(mul(d, d), last, keepdim));
   if (p == 1.0) return sum(abs(d), last, keepdim);
-  if (std::isinf(p)) return max(abs(d), -1, keepdim);
+  if (std::isinf(p)) return max(abs(d), -1, keepdim).values;
   if (p == 0.0) return sum(cast(ne(d, 0.0), x1.dtype()), last, keepdim);
   return pow(sum(pow(abs(d), p), last, keepdim), 1.0 / p);
 }

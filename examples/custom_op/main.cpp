@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
     // The target through sin_cos, which has two outputs: sin²x + cos²x = 1 checks it.
     const auto [sx, cx] = sin_cos(x);
     fmt::print("  sin_cos: max |sin²x + cos²x − 1| = {:.1e}\n",
-               nabla::max(nabla::abs(sx * sx + cx * cx - 1.0).flatten(), 0).item<double>());
+               nabla::max(nabla::abs(sx * sx + cx * cx - 1.0)).item<double>());
     for (int step = 0; step <= 2000; ++step) {
       nabla::Tensor h = swish(my_softplus(nabla::matmul(x, W1) + b1) - 1.0);
       nabla::Tensor loss = nabla::mse_loss(nabla::matmul(h, W2) + b2, y);

@@ -23,6 +23,7 @@
 #include "nabla/joining.hpp"
 #include "nabla/tensor.hpp"
 #include "nabla/math.hpp"
+#include "nabla/reductions.hpp"
 
 namespace nabla {
 
@@ -229,11 +230,7 @@ Tensor softmax(const Tensor& x, std::int64_t axis,
 /// grad − softmax ⊙ Σ grad along the axis. Throws std::out_of_range for a bad axis.
 Tensor log_softmax(const Tensor& x, std::int64_t axis,
                    CallSite where = std::source_location::current());
-/// Maximum along `axis`: x [.., n, ..] → the shape without the axis (kept as 1 with
-/// `keepdim`). Backward: the whole gradient goes to the first index holding the maximum.
-/// Throws std::out_of_range for a bad axis and std::invalid_argument for an empty axis.
-Tensor max(const Tensor& x, std::int64_t axis, bool keepdim = false,
-           CallSite where = std::source_location::current());
+// max(x, axis, keepdim), returning values and indices, is in reductions.hpp.
 /// Index of the maximum along `axis` (the first on ties; a NaN is the maximum), as an
 /// int64 tensor with max's shape. x may be of any dtype but bool, and any strides. Not
 /// differentiable: the result never requires grad. Same throws as max.

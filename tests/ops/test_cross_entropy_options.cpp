@@ -13,7 +13,7 @@ using nabla::Tensor;
 using testing::AllOf;
 using testing::HasSubstr;
 
-Tensor logits(Dtype d) {
+Tensor ceo_logits(Dtype d) {
   return nabla::tensor({{0.2, -1.0, 0.5, 1.5}, {1.1, 0.3, -0.7, 0.0}, {-0.5, 0.9, 0.4, -1.3}}, d);
 }
 Tensor weight(Dtype d) { return nabla::tensor({0.5, 1.0, 2.0, 1.5}, d); }
@@ -31,7 +31,7 @@ const Tensor kIgnored = nabla::tensor({3, -100, 1}, nabla::i64);
 TEST(CrossEntropyOptions, MatchesPyTorchWithClassIndices) {
   for (Dtype d : kDtypes) {
     SCOPED_TRACE(nabla::dtype_name(d));
-    const Tensor x = logits(d);
+    const Tensor x = ceo_logits(d);
     const auto check = [&](const Tensor& t, CrossEntropyOptions o, double mean, double sum,
                            const std::vector<double>& none) {
       o.reduction = Reduction::mean;
@@ -60,7 +60,7 @@ TEST(CrossEntropyOptions, MatchesPyTorchWithClassIndices) {
 TEST(CrossEntropyOptions, MatchesPyTorchWithProbabilityTargets) {
   for (Dtype d : kDtypes) {
     SCOPED_TRACE(nabla::dtype_name(d));
-    const Tensor x = logits(d);
+    const Tensor x = ceo_logits(d);
     expect_tensor(nabla::cross_entropy(x, probs(d)), {}, {1.1450894850818385}, d);
     expect_tensor(nabla::cross_entropy(x, probs(d), Reduction::sum), {}, {3.4352684552455153}, d);
     expect_tensor(nabla::cross_entropy(x, probs(d), Reduction::none), {3},
@@ -91,7 +91,7 @@ TEST(CrossEntropyOptions, SpatialAndUnbatchedLogits) {
     o.reduction = Reduction::none;
     expect_tensor(nabla::cross_entropy(x, t, o), {2, 2},
                   {1.2994062195300982, 1.448822715933776, 1.388682438070596, 0.0}, d);
-    expect_tensor(nabla::cross_entropy(nabla::select(logits(d), 0, 0),
+    expect_tensor(nabla::cross_entropy(nabla::select(ceo_logits(d), 0, 0),
                                        nabla::scalar_tensor(3.0, nabla::i64),
                                        {.label_smoothing = 0.1}),
                   {}, {0.6637745368666252}, d);
@@ -102,7 +102,7 @@ TEST(CrossEntropyOptions, SpatialAndUnbatchedLogits) {
 // label_smoothing=0.2) for L and P, and of F.cross_entropy(L, [3, -100, 1], weight=w,
 // label_smoothing=0.3) for L
 TEST(CrossEntropyOptions, GradientsMatchPyTorch) {
-  Tensor x = logits(nabla::f64).requires_grad_();
+  Tensor x = ceo_logits(nabla::f64).requires_grad_();
   Tensor p = probs(nabla::f64).requires_grad_();
   nabla::cross_entropy(x, p, {.weight = weight(nabla::f64), .label_smoothing = 0.2}).backward();
   expect_tensor(x.grad(), {3, 4},
@@ -116,7 +116,7 @@ TEST(CrossEntropyOptions, GradientsMatchPyTorch) {
                  0.08887279365867928, 0.39107892065069194, 1.315491174634717, 0.7066183809760379,
                  0.2766597287918394, 0.17998612425034544, 0.6266389151673576, 1.1499791863755182},
                 nabla::f64);
-  Tensor y = logits(nabla::f64).requires_grad_();
+  Tensor y = ceo_logits(nabla::f64).requires_grad_();
   nabla::cross_entropy(y, kIgnored, {.weight = weight(nabla::f64), .label_smoothing = 0.3})
       .backward();
   expect_tensor(y.grad(), {3, 4},

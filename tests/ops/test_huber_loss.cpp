@@ -13,7 +13,7 @@ using testing::HasSubstr;
 
 // |d| = 0.4, 1.6, 2.5, 1.6, 1.4, 0.6: both sides of δ = 1 and δ = 0.5, none at |d| = δ
 // (where the second derivative jumps) or 0
-Tensor x(Dtype d) { return nabla::tensor({{0.5, -1.2, 2.0}, {0.3, 0.8, -0.4}}, d); }
+Tensor huber_input(Dtype d) { return nabla::tensor({{0.5, -1.2, 2.0}, {0.3, 0.8, -0.4}}, d); }
 Tensor t(Dtype d) { return nabla::tensor({{0.1, 0.4, -0.5}, {1.9, -0.6, 0.2}}, d); }
 
 // Recorded from PyTorch 1.13 (python3-torch):
@@ -21,14 +21,14 @@ Tensor t(Dtype d) { return nabla::tensor({{0.1, 0.4, -0.5}, {1.9, -0.6, 0.2}}, d
 TEST(HuberLoss, MatchesPyTorchForEachReductionAndDelta) {
   for (Dtype d : kDtypes) {
     SCOPED_TRACE(nabla::dtype_name(d));
-    expect_tensor(nabla::huber_loss(x(d), t(d)), {}, {0.8933333333333332}, d);
-    expect_tensor(nabla::huber_loss(x(d), t(d), Reduction::sum), {}, {5.36}, d);
-    expect_tensor(nabla::huber_loss(x(d), t(d), Reduction::none), {2, 3},
+    expect_tensor(nabla::huber_loss(huber_input(d), t(d)), {}, {0.8933333333333332}, d);
+    expect_tensor(nabla::huber_loss(huber_input(d), t(d), Reduction::sum), {}, {5.36}, d);
+    expect_tensor(nabla::huber_loss(huber_input(d), t(d), Reduction::none), {2, 3},
                   {0.08, 1.1, 2.0, 1.1, 0.9, 0.18}, d);
-    expect_tensor(nabla::huber_loss(x(d), t(d), Reduction::mean, 0.5), {}, {0.5508333333333333},
+    expect_tensor(nabla::huber_loss(huber_input(d), t(d), Reduction::mean, 0.5), {}, {0.5508333333333333},
                   d);
-    expect_tensor(nabla::huber_loss(x(d), t(d), Reduction::sum, 0.5), {}, {3.305}, d);
-    expect_tensor(nabla::huber_loss(x(d), t(d), Reduction::none, 0.5), {2, 3},
+    expect_tensor(nabla::huber_loss(huber_input(d), t(d), Reduction::sum, 0.5), {}, {3.305}, d);
+    expect_tensor(nabla::huber_loss(huber_input(d), t(d), Reduction::none, 0.5), {2, 3},
                   {0.08, 0.675, 1.125, 0.675, 0.575, 0.175}, d);
   }
 }
@@ -38,9 +38,9 @@ TEST(HuberLoss, GradientsMatchFiniteDifferences) {
       [](const std::vector<Tensor>& in) {
         return nabla::huber_loss(in[0], in[1], Reduction::mean, 0.5);
       },
-      {x(nabla::f64), t(nabla::f64)});
+      {huber_input(nabla::f64), t(nabla::f64)});
   // d inside δ = 0.5 at 0.4; outside δ·sign(d) = ±0.5
-  Tensor a = x(nabla::f64).requires_grad_();
+  Tensor a = huber_input(nabla::f64).requires_grad_();
   nabla::huber_loss(a, t(nabla::f64), Reduction::sum, 0.5).backward();
   expect_tensor(a.grad(), {2, 3}, {0.4, -0.5, 0.5, -0.5, 0.5, -0.5}, nabla::f64);
 }

@@ -102,5 +102,51 @@ TEST(Logsumexp, Float32AgreesWithFloat64) {
                          {normal({4, 7}, 11)});
 }
 
+// Recorded from PyTorch 1.13 (python3-torch):
+//   x = torch.tensor([[1.,2.],[3.,4.]], dtype=torch.float64, requires_grad=True)
+//   l = torch.logsumexp(x, (0, 1)) → 4.440189698561196; l.backward(); x.grad →
+//   [0.032058603280084974, 0.08714431874203253, 0.23688281808991005, 0.643914259887972]
+//   torch.logsumexp(torch.tensor([[1,2],[3,4]]), (0,)) → [3.1269280910491943, 4.126927852630615]
+//   (float32); torch.logsumexp(torch.full((2,2), -inf), (0,1)) → -inf; with an inf → inf
+TEST(Logsumexp, SeveralDimsMatchPyTorch) {
+  Tensor x = nabla::tensor({{1.0, 2.0}, {3.0, 4.0}}, nabla::f64).requires_grad_();
+  const Tensor l = nabla::logsumexp(x, std::vector<std::int64_t>{0, 1});
+  expect_tensor(l, {}, {4.440189698561196}, nabla::f64);
+  l.backward();
+  expect_tensor(x.grad(), {2, 2},
+                {0.032058603280084974, 0.08714431874203253, 0.23688281808991005, 0.643914259887972},
+                nabla::f64);
+  expect_tensor(nabla::logsumexp(x.detach(), {0, -1}, true), {1, 1}, {4.440189698561196},
+                nabla::f64);
+  const Tensor ints = nabla::tensor({{1, 2}, {3, 4}}, nabla::i64);
+  expect_tensor(nabla::logsumexp(ints, std::vector<std::int64_t>{0}), {2},
+                {3.1269280910491943, 4.126927852630615}, nabla::f32);
+  expect_tensor(nabla::logsumexp(ints, 0), {2}, {3.1269280910491943, 4.126927852630615}, nabla::f32);
+  expect_tensor(nabla::logsumexp(nabla::full({2, 2}, -kInf), {0, 1}), {}, {-kInf}, nabla::f32);
+  expect_tensor(nabla::logsumexp(nabla::tensor({{kInf, 1.0}, {0.0, 0.0}}), {0, 1}), {}, {kInf},
+                nabla::f32);
+}
+
+TEST(Logsumexp, SeveralDimsViewsAndGradcheck) {
+  const Tensor base = normal({4, 6}, 91);
+  const Tensor s = base.slice(1, 0, 6, 2).t();
+  expect_tensor(nabla::logsumexp(s, {0, 1}), {},
+                nabla::logsumexp(s.contiguous(), {0, 1}).to_vector(), nabla::f64);
+  const nabla::Function fn = [](const std::vector<Tensor>& in) {
+    return nabla::logsumexp(in[0].transpose(0, 2), {0, 2});
+  };
+  expect_gradients_match(fn, {normal({4, 3, 2}, 92)});
+  expect_nonzero_gradient(fn, {normal({4, 3, 2}, 92)});
+}
+
+TEST(Logsumexp, SeveralDimsRejectBadDims) {
+  const Tensor x = nabla::ones({3, 4});
+  EXPECT_THAT(message_of([&] { nabla::logsumexp(x, std::vector<std::int64_t>{}); }),
+              AllOf(HasSubstr("nabla::logsumexp"), HasSubstr("no dims")));
+  EXPECT_THAT(message_of([&] { nabla::logsumexp(x, {0, 0}); }),
+              AllOf(HasSubstr("nabla::logsumexp"), HasSubstr("twice")));
+  EXPECT_THROW(nabla::logsumexp(x, {0, 2}), std::out_of_range);
+}
+
 }  // namespace
 }  // namespace test_logsumexp
