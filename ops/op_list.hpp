@@ -133,7 +133,18 @@ namespace nabla::detail {
   X(hinge_embedding_loss) \
   X(poisson_nll_loss) \
   X(gaussian_nll_loss) \
-  X(triplet_margin_loss)
+  X(triplet_margin_loss) \
+  /* linalg */ \
+  X(bmm) \
+  X(outer) \
+  X(dot) \
+  X(einsum) \
+  X(diagonal) \
+  X(diagonal_backward) \
+  X(diag) \
+  X(trace) \
+  X(tril) \
+  X(triu)
 // clang-format on
 
 #define NABLA_DECLARE_REGISTER(name) void register_##name(OpRegistry& r);
