@@ -23,6 +23,7 @@
 
 namespace nabla {
 namespace {
+namespace einsum_parts {  // named, so that a unity batch of op files keeps these apart
 
 // Subscripts as numbers: 'A'–'Z' are 0–25 and 'a'–'z' 26–51 (so that sorting them is ASCII
 // order, as PyTorch's implicit output), and the dimensions an ellipsis covers 52, 53, ...
@@ -119,10 +120,12 @@ bool contains(const std::vector<int>& v, int s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
+}  // namespace einsum_parts
 }  // namespace
 
 Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands, CallSite where) {
   detail::CallSiteScope site(where);
+  using namespace einsum_parts;
   const std::string& eq = equation;
   const std::size_t n_ops = operands.size();
   if (n_ops == 0 || n_ops > 2) {

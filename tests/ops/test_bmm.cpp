@@ -2,6 +2,7 @@
 
 #include "ops/linalg_test_util.hpp"
 
+namespace test_bmm {
 namespace {
 
 using namespace nabla_test;
@@ -109,3 +110,4 @@ TEST(Bmm, RejectsMixedAndIntegerDtypes) {
 }
 
 }  // namespace
+}  // namespace test_bmm

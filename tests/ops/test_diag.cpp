@@ -4,6 +4,7 @@
 
 #include "ops/linalg_test_util.hpp"
 
+namespace test_diag {
 namespace {
 
 using namespace nabla_test;
@@ -99,3 +100,4 @@ TEST(Diag, RejectsADiagonalTooFarForTheMatrix) {
 }
 
 }  // namespace
+}  // namespace test_diag

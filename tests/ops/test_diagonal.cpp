@@ -2,6 +2,7 @@
 
 #include "ops/linalg_test_util.hpp"
 
+namespace test_diagonal {
 namespace {
 
 using namespace nabla_test;
@@ -99,3 +100,4 @@ TEST(Diagonal, RejectsDimsOutsideTheRankOrEqual) {
 }
 
 }  // namespace
+}  // namespace test_diagonal

@@ -4,6 +4,7 @@
 
 #include "ops/linalg_test_util.hpp"
 
+namespace test_diagonal_backward {
 namespace {
 
 using namespace nabla_test;
@@ -64,3 +65,4 @@ TEST(DiagonalBackward, RejectsAGradientOfTheWrongShape) {
 }
 
 }  // namespace
+}  // namespace test_diagonal_backward

@@ -2,6 +2,7 @@
 
 #include "ops/linalg_test_util.hpp"
 
+namespace test_dot {
 namespace {
 
 using namespace nabla_test;
@@ -77,3 +78,4 @@ TEST(Dot, RejectsMixedAndIntegerDtypes) {
 }
 
 }  // namespace
+}  // namespace test_dot

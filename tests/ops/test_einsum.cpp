@@ -2,6 +2,7 @@
 
 #include "ops/linalg_test_util.hpp"
 
+namespace test_einsum {
 namespace {
 
 using namespace nabla_test;
@@ -277,3 +278,4 @@ TEST(Einsum, RejectsMixedAndIntegerDtypes) {
 }
 
 }  // namespace
+}  // namespace test_einsum

@@ -3,6 +3,7 @@
 
 #include "ops/linalg_test_util.hpp"
 
+namespace test_matmul {
 namespace {
 
 using namespace nabla_test;
@@ -533,3 +534,4 @@ TEST(MatmulBatched, BackwardOfBackwardThroughABroadcastBatch) {
 }
 
 }  // namespace
+}  // namespace test_matmul

@@ -2,6 +2,7 @@
 
 #include "ops/linalg_test_util.hpp"
 
+namespace test_outer {
 namespace {
 
 using namespace nabla_test;
@@ -74,3 +75,4 @@ TEST(Outer, RejectsFloat32WithFloat64) {
 }
 
 }  // namespace
+}  // namespace test_outer

@@ -2,6 +2,7 @@
 
 #include "ops/linalg_test_util.hpp"
 
+namespace test_trace {
 namespace {
 
 using namespace nabla_test;
@@ -58,3 +59,4 @@ TEST(Trace, RejectsAnythingButAMatrix) {
 }
 
 }  // namespace
+}  // namespace test_trace

@@ -4,6 +4,7 @@
 
 #include "ops/linalg_test_util.hpp"
 
+namespace test_tril {
 namespace {
 
 using namespace nabla_test;
@@ -74,3 +75,4 @@ TEST(Tril, RejectsRankBelowTwo) {
 }
 
 }  // namespace
+}  // namespace test_tril

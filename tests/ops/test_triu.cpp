@@ -2,6 +2,7 @@
 
 #include "ops/linalg_test_util.hpp"
 
+namespace test_triu {
 namespace {
 
 using namespace nabla_test;
@@ -61,3 +62,4 @@ TEST(Triu, RejectsRankBelowTwo) {
 }
 
 }  // namespace
+}  // namespace test_triu
