@@ -162,7 +162,18 @@ namespace nabla::detail {
   X(cumprod) \
   X(topk) \
   X(sort) \
-  X(median)
+  X(median) \
+  /* linalg */ \
+  X(bmm) \
+  X(outer) \
+  X(dot) \
+  X(einsum) \
+  X(diagonal) \
+  X(diagonal_backward) \
+  X(diag) \
+  X(trace) \
+  X(tril) \
+  X(triu)
 // clang-format on
 
 #define NABLA_DECLARE_REGISTER(name) void register_##name(OpRegistry& r);

@@ -280,7 +280,11 @@ const std::vector<Trigger>& triggers() {
       // matmul
       {"matmul-rank",
        [] {
-         nabla::matmul(nabla::zeros({2, 3, 4}), nabla::zeros({4}));
+         nabla::matmul(nabla::scalar_tensor(1.0), nabla::zeros({4}));
+       }},
+      {"matmul-batch",
+       [] {
+         nabla::matmul(nabla::zeros({2, 3, 4}), nabla::zeros({3, 4, 5}));
        }},
       {"matmul-inner",
        [] {

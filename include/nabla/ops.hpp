@@ -21,6 +21,7 @@
 #include "nabla/autograd.hpp"
 #include "nabla/indexing.hpp"
 #include "nabla/joining.hpp"
+#include "nabla/linalg.hpp"
 #include "nabla/tensor.hpp"
 #include "nabla/math.hpp"
 #include "nabla/reductions.hpp"
@@ -29,10 +30,18 @@ namespace nabla {
 
 // ---- linear algebra ----------------------------------------------------------------
 
-/// Matrix product on OpenBLAS gemm. `a` [M,K] · `b` [K,N] → [M,N]; a 1-d `a` [K] is a
-/// row vector (result [N]), a 1-d `b` [K] a column vector (result [M]); both 1-d gives
-/// a 0-d dot product. Backward: grad_a = grad·bᵀ, grad_b = aᵀ·grad, with transpose flags
-/// (no transposed copies).
+/// Matrix product on OpenBLAS gemm, as torch.matmul. `a` [M,K] · `b` [K,N] → [M,N]; a 1-d
+/// `a` [K] is a row vector (result [N]), a 1-d `b` [K] a column vector (result [M]); both
+/// 1-d gives a 0-d dot product. Operands of rank > 2 are stacks of matrices whose leading
+/// (batch) dims broadcast: [B,M,K]·[K,N] → [B,M,N] (one gemm, the batch folded into M, when
+/// a's strides allow), [B,M,K]·[B,K,N] → [B,M,N], [A,1,M,K]·[B,K,N] → [A,B,M,N], and a
+/// vector on either side of a stack is a row or column whose axis is dropped ([K]·[B,K,N]
+/// → [B,N]). Views (transposes, narrows, broadcast batch axes) are read in place through
+/// gemm's flags and leading dimensions. Backward: grad_a = grad·bᵀ, grad_b = aᵀ·grad per
+/// batch matrix, summed back over broadcast batch dims; differentiable again. float32 or
+/// float64, one dtype for both (PyTorch also multiplies integers). Throws
+/// std::invalid_argument naming matmul and both shapes for a 0-d operand, inner extents
+/// that differ, batch dims that do not broadcast, and mixed or non-floating dtypes.
 Tensor matmul(const Tensor& a, const Tensor& b, CallSite where = std::source_location::current());
 /// 2-d product op(a)·op(b), where op transposes when the flag is set, computed by one
 /// gemm call without materializing a transpose. a [M,K] (or [K,M] with trans_a).

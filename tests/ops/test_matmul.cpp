@@ -1,7 +1,7 @@
-// Tests of ops/matmul.cpp: matmul (1-d and 2-d operands) and mm (2-d with transpose flags),
-// both on OpenBLAS gemm.
+// Tests of ops/matmul.cpp: matmul (1-d and 2-d operands, and batched with broadcasting) and
+// mm (2-d with transpose flags), both on OpenBLAS gemm.
 
-#include "ops/op_test_util.hpp"
+#include "ops/linalg_test_util.hpp"
 
 namespace test_matmul {
 namespace {
@@ -236,16 +236,16 @@ TEST(Matmul, RejectsInnerExtentMismatch) {
   EXPECT_THROW(nabla::matmul(nabla::ones({3}), nabla::ones({4})), std::invalid_argument);
 }
 
-TEST(Matmul, RejectsRank3AndScalarOperands) {
-  const Tensor a = nabla::ones({2, 3, 4});
+TEST(Matmul, RejectsScalarOperands) {
   const Tensor b = nabla::ones({4, 2});
-  EXPECT_THROW(nabla::matmul(a, b), std::invalid_argument);
-  EXPECT_THAT(message_of([&] { nabla::matmul(a, b); }),
-              AllOf(HasSubstr("nabla::matmul"), HasSubstr("[2, 3, 4]"), HasSubstr("[4, 2]")));
   const Tensor s = nabla::scalar_tensor(2.0);
   EXPECT_THROW(nabla::matmul(s, b), std::invalid_argument);
   EXPECT_THAT(message_of([&] { nabla::matmul(s, b); }),
-              AllOf(HasSubstr("nabla::matmul"), HasSubstr("[]"), HasSubstr("[4, 2]")));
+              AllOf(HasSubstr("nabla::matmul"), HasSubstr("at least 1 dimension"), HasSubstr("[]"),
+                    HasSubstr("[4, 2]")));
+  const Tensor a3 = nabla::ones({2, 3, 4});
+  EXPECT_THAT(message_of([&] { nabla::matmul(a3, s); }),
+              AllOf(HasSubstr("nabla::matmul"), HasSubstr("[2, 3, 4]"), HasSubstr("[]")));
 }
 
 TEST(Matmul, RejectsMixedDtypes) {
@@ -313,6 +313,224 @@ TEST(Matmul, LargerProductMatchesANaiveLoop) {
       EXPECT_NEAR(c[i * 29 + j], s, 1e-12) << i << "," << j;
     }
   }
+}
+
+// ---- batched matmul ------------------------------------------------------------------
+
+struct BatchedCase {
+  std::string name;
+  Shape a, b, c;
+  std::vector<double> value, grad_a, grad_b;
+};
+
+// Recorded from PyTorch 1.13 (python3-torch), with pat and run of linalg_test_util.hpp:
+//   for sa, sb in [((2,1,2,3),(3,3,2)), ((2,2,3),(3,2)), ((2,2,3),(3,)), ((3,),(2,3,2)),
+//                  ((2,3),(2,3,2)), ((2,3,4),(2,4,2))]:
+//       run(torch.matmul, pat(sa), pat(sb, 5, 13))
+const std::vector<BatchedCase> kBatchedCases = {
+    {"Broadcast_2x1x2x3_3x3x2",
+     {2, 1, 2, 3},
+     {3, 3, 2},
+     {2, 3, 2, 2},
+     {2.25,  -0.9375, -1.8125, -1.6875, -0.625, -0.5625, -1.875,  1.5,
+      -0.25, 2.25,    1.3125,  -1.8125, -1.75,  -1.75,   -1.6875, -1.8125,
+      -1.75, 1.5,     -1.625,  1.5,     1.5,    -1.75,   1.6875,  -1.6875},
+     {-5.625, -1.625, 4.0, -7.625, 0.25, 4.0625, -3.625, -3.5, 3.9375, -5.625, -1.625, 4.0},
+     {4.3125, 3.4375, 1.0, 0.9375, -5.75, -7.0625, 4.3125, 2.5625, 1.1875, 0.6875, -8.8125, -5.3125,
+      3.4375, 3.0, 0.9375, 1.3125, -7.0625, -7.9375}},
+    {"Folded_2x2x3_3x2",
+     {2, 2, 3},
+     {3, 2},
+     {2, 2, 2},
+     {2.25, -0.9375, -1.8125, -1.6875, -1.75, -1.75, -1.6875, -1.8125},
+     {-2.375, -0.75, 3.3125, -4.5625, 1.0, 3.3125, -4.125, 1.0, 2.875, -3.6875, 1.0, 2.4375},
+     {6.0625, 2.125, 0.75, 1.125, -8.0, -5.375}},
+    {"BatchTimesVector_2x2x3_3",
+     {2, 2, 3},
+     {3},
+     {2, 2},
+     {1.25, -2.6875, -2.5, -2.3125},
+     {-1.875, -0.3125, 1.25, -3.0, -0.5, 2.0, -4.125, -0.6875, 2.75, -2.625, -0.4375, 1.75},
+     {5.0, 0.6875, -7.0625}},
+    {"VectorTimesBatch_3_2x3x2",
+     {3},
+     {2, 3, 2},
+     {2, 2},
+     {2.25, -0.9375, -0.625, -0.5625},
+     {-2.4375, -4.1875, 5.4375},
+     {-1.5625, -2.5, 0.625, 1.0, -0.625, -1.0, -3.4375, -2.1875, 1.375, 0.875, -1.375, -0.875}},
+    {"MatrixTimesBatch_2x3_2x3x2",
+     {2, 3},
+     {2, 3, 2},
+     {2, 2, 2},
+     {2.25, -0.9375, -1.8125, -1.6875, -0.625, -0.5625, -1.875, 1.5},
+     {-2.5, -3.875, 5.3125, -4.75, -1.8125, 5.1875},
+     {1.875, -0.3125, 1.3125, 1.4375, -2.6875, -2.3125, -0.3125, -0.3125, 1.8125, 1.0625, -2.9375,
+      -1.6875}},
+    {"SameBatch_2x3x4_2x4x2",
+     {2, 3, 4},
+     {2, 4, 2},
+     {2, 3, 2},
+     {1.625, 0.0, -0.875, 2.1875, 2.8125, -1.8125, -0.6875, -1.25, 2.4375, -1.75, -2.0, 2.5625},
+     {-2.375, -0.75,  3.3125, 0.875,  -4.5625, 1.0,    3.3125, -0.0625,
+      -4.125, 1.0,    2.875,  -0.125, -2.8125, 1.875,  -0.75,  0.6875,
+      -2.5,   0.4375, -3.125, 2.25,   -2.1875, 0.3125, -2.875, 2.0625},
+     {-3.375, -3.5625, 0.4375, 0.8125, 1.5, 0.375, -1.5625, 0.625, 0.9375, 0.4375, 0.4375, 1.5,
+      0.625, -1.5625, -0.5625, -1.1875}},
+};
+
+class MatmulBatched : public testing::TestWithParam<BatchedCase> {};
+
+TEST_P(MatmulBatched, ValuesAndGradientsMatchPyTorch) {
+  const BatchedCase& p = GetParam();
+  for (Dtype d : kDtypes) {
+    SCOPED_TRACE(nabla::dtype_name(d));
+    expect_tensor(nabla::matmul(pattern(p.a, 7, 11, d), pattern_b(p.b, d)), p.c, p.value, d);
+  }
+  const nabla::Function fn = [](const std::vector<Tensor>& in) {
+    return nabla::matmul(in[0], in[1]);
+  };
+  const auto grads = pattern_grads(fn, {pattern(p.a), pattern_b(p.b)});
+  expect_tensor(grads[0], p.a, p.grad_a, nabla::f64);
+  expect_tensor(grads[1], p.b, p.grad_b, nabla::f64);
+}
+
+TEST_P(MatmulBatched, GradientsOfFirstAndSecondOrderMatchFiniteDifferences) {
+  const BatchedCase& p = GetParam();
+  const nabla::Function fn = [](const std::vector<Tensor>& in) {
+    return nabla::matmul(in[0], in[1]);
+  };
+  expect_gradients_match(fn, {normal(p.a, 31), normal(p.b, 32)});
+  expect_nonzero_gradient(fn, {normal(p.a, 31), normal(p.b, 32)});
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, MatmulBatched, testing::ValuesIn(kBatchedCases),
+                         [](const testing::TestParamInfo<BatchedCase>& param_info) {
+                           return param_info.param.name;
+                         });
+
+// The batched product of views, against the same product of contiguous copies: values,
+// and gradients flowing back through the views to their bases.
+void expect_matmul_of_views_matches(const std::function<Tensor(const Tensor&)>& view_a,
+                                    const Tensor& base_a,
+                                    const std::function<Tensor(const Tensor&)>& view_b,
+                                    const Tensor& base_b) {
+  const Tensor va = view_a(base_a), vb = view_b(base_b);
+  expect_same_values(nabla::matmul(va, vb),
+                     nabla::matmul(nabla::contiguous(va), nabla::contiguous(vb)));
+  const nabla::Function through_views = [&](const std::vector<Tensor>& in) {
+    return nabla::matmul(view_a(in[0]), view_b(in[1]));
+  };
+  const nabla::Function through_copies = [&](const std::vector<Tensor>& in) {
+    return nabla::matmul(nabla::contiguous(view_a(in[0])), nabla::contiguous(view_b(in[1])));
+  };
+  const auto g_views = weighted_grads(through_views, {base_a, base_b});
+  const auto g_copies = weighted_grads(through_copies, {base_a, base_b});
+  expect_same_values(g_views[0], g_copies[0]);
+  expect_same_values(g_views[1], g_copies[1]);
+  expect_gradients_match(through_views, {base_a, base_b});
+}
+
+TEST(MatmulBatched, ReadsTransposedMatricesOfAStack) {
+  // a: [2,4,3] with its last two axes swapped → [2,3,4]; b: [2,5,4] likewise → [2,4,5]
+  const auto swap = [](const Tensor& t) { return nabla::transpose(t, 1, 2); };
+  expect_matmul_of_views_matches(swap, normal({2, 4, 3}, 41), swap, normal({2, 5, 4}, 42));
+}
+
+TEST(MatmulBatched, ReadsABatchAxisThatIsNotOutermost) {
+  // a: [3,2,4] permuted to [2,3,4] (batch stride 4, rows 8): cannot fold, one gemm per matrix
+  const auto batch_inside = [](const Tensor& t) { return nabla::permute(t, {1, 0, 2}); };
+  const auto same = [](const Tensor& t) { return t; };
+  expect_matmul_of_views_matches(batch_inside, normal({3, 2, 4}, 43), same, normal({4, 5}, 44));
+  expect_matmul_of_views_matches(batch_inside, normal({3, 2, 4}, 45), same, normal({2, 4, 5}, 46));
+}
+
+TEST(MatmulBatched, ReadsExpandedAndSteppedOperands) {
+  // b broadcast along its batch by expand (stride 0), a a narrow of wider matrices
+  const auto expanded = [](const Tensor& t) { return nabla::expand(t, {3, 4, 2}); };
+  const auto narrowed = [](const Tensor& t) { return nabla::narrow(t, 2, 1, 4); };
+  expect_matmul_of_views_matches(narrowed, normal({3, 2, 6}, 47), expanded, normal({1, 4, 2}, 48));
+  // a stepped slice along the last axis: gemm cannot read it, so it is copied once
+  const auto stepped = [](const Tensor& t) { return nabla::slice(t, 2, 0, std::nullopt, 2); };
+  expect_matmul_of_views_matches(stepped, normal({3, 3, 8}, 49), expanded, normal({1, 4, 2}, 50));
+}
+
+TEST(MatmulBatched, FoldedAndPerMatrixProductsAgree) {
+  // [2,3,4]·[4,5] folds into one [6,4]·[4,5] gemm; the same values through a permuted view
+  // of a (which cannot fold) take one gemm per matrix
+  const Tensor a = normal({2, 3, 4}, 51);
+  const Tensor b = normal({4, 5}, 52);
+  const Tensor a_view = nabla::permute(nabla::contiguous(nabla::permute(a, {1, 0, 2})), {1, 0, 2});
+  EXPECT_FALSE(a_view.is_contiguous());
+  expect_same_values(nabla::matmul(a_view, b), nabla::matmul(a, b));
+  // b with batch extents of 1 folds too, the result keeping b's extra leading axis
+  const Tensor r = nabla::matmul(a, nabla::reshape(b, {1, 1, 4, 5}));
+  EXPECT_EQ(r.shape(), (Shape{1, 2, 3, 5}));
+  expect_same_values(nabla::reshape(r, {2, 3, 5}), nabla::matmul(a, b));
+}
+
+TEST(MatmulBatched, EmptyExtents) {
+  // Recorded from PyTorch 1.13: torch.matmul(torch.ones(0,2,3), torch.ones(1,3,4)).shape and
+  // torch.matmul(torch.ones(0,2,3), torch.ones(3,4)).shape are both (0, 2, 4)
+  EXPECT_EQ(nabla::matmul(nabla::ones({0, 2, 3}), nabla::ones({1, 3, 4})).shape(),
+            (Shape{0, 2, 4}));
+  EXPECT_EQ(nabla::matmul(nabla::ones({0, 2, 3}), nabla::ones({3, 4})).shape(), (Shape{0, 2, 4}));
+  // K = 0: every entry is an empty sum
+  expect_tensor(
+      nabla::matmul(nabla::ones({2, 1, 0}, nabla::f64), nabla::ones({2, 0, 2}, nabla::f64)),
+      {2, 1, 2}, {0, 0, 0, 0}, nabla::f64);
+}
+
+TEST(MatmulBatched, RejectsBatchDimsThatDoNotBroadcast) {
+  const Tensor a = nabla::ones({2, 3, 4});
+  const Tensor b = nabla::ones({3, 4, 5});
+  EXPECT_THROW(nabla::matmul(a, b), std::invalid_argument);
+  EXPECT_THAT(message_of([&] { nabla::matmul(a, b); }),
+              AllOf(HasSubstr("nabla::matmul"), HasSubstr("batch dimensions [2]"), HasSubstr("[3]"),
+                    HasSubstr("do not broadcast"), HasSubstr("[2, 3, 4]"), HasSubstr("[3, 4, 5]")));
+  EXPECT_THAT(message_of([] {
+                nabla::matmul(nabla::ones({2, 2, 3, 4}), nabla::ones({3, 1, 4, 2}));
+              }),
+              AllOf(HasSubstr("batch dimensions [2, 2]"), HasSubstr("[3, 1]"),
+                    HasSubstr("extents 2 and 3 at batch dim 0")));
+}
+
+TEST(MatmulBatched, RejectsInnerExtentMismatch) {
+  EXPECT_THAT(message_of([] {
+                nabla::matmul(nabla::ones({2, 3, 4}), nabla::ones({2, 5, 2}));
+              }),
+              AllOf(HasSubstr("nabla::matmul"), HasSubstr("[2, 3, 4]"), HasSubstr("[2, 5, 2]"),
+                    HasSubstr("inner extents 4"), HasSubstr("and 5")));
+  EXPECT_THAT(message_of([] {
+                nabla::matmul(nabla::ones({2, 3, 4}), nabla::ones({5}));
+              }),
+              AllOf(HasSubstr("nabla::matmul"), HasSubstr("[2, 3, 4]"), HasSubstr("[5]")));
+  EXPECT_THAT(message_of([] {
+                nabla::matmul(nabla::ones({3}), nabla::ones({2, 4, 2}));
+              }),
+              AllOf(HasSubstr("nabla::matmul"), HasSubstr("[3]"), HasSubstr("[2, 4, 2]")));
+}
+
+TEST(MatmulBatched, RejectsMixedAndIntegerDtypes) {
+  EXPECT_THAT(message_of([] {
+                nabla::matmul(nabla::ones({2, 2, 3}, nabla::f32), nabla::ones({3, 2}, nabla::f64));
+              }),
+              AllOf(HasSubstr("nabla::matmul"), HasSubstr("float32"), HasSubstr("float64"),
+                    HasSubstr("[2, 2, 3]")));
+  EXPECT_THAT(message_of([] {
+                nabla::matmul(nabla::ones({2, 2, 3}, nabla::i64), nabla::ones({3, 2}, nabla::i64));
+              }),
+              AllOf(HasSubstr("nabla::matmul"), HasSubstr("int64")));
+}
+
+TEST(MatmulBatched, BackwardOfBackwardThroughABroadcastBatch) {
+  // d/da of Σ (∂L/∂b)², L = Σ w ⊙ (a·b): a second-order gradient through the batched rule
+  // and the engine's sum over the broadcast batch of b [3,2]
+  const nabla::Function fn = [](const std::vector<Tensor>& in) {
+    return nabla::matmul(in[0], in[1]);
+  };
+  expect_gradients_match(fn, {normal({4, 2, 3}, 61), normal({1, 3, 2}, 62)});
+  expect_gradients_match(fn, {normal({2, 3}, 63), normal({4, 3, 2}, 64)});
 }
 
 }  // namespace
