@@ -173,7 +173,14 @@ namespace nabla::detail {
   X(diag) \
   X(trace) \
   X(tril) \
-  X(triu)
+  X(triu) \
+  /* conv */ \
+  X(unfold) \
+  X(fold) \
+  X(conv2d) \
+  X(conv2d_weight) \
+  X(conv_transpose2d) \
+  X(conv1d)
 // clang-format on
 
 #define NABLA_DECLARE_REGISTER(name) void register_##name(OpRegistry& r);
