@@ -80,7 +80,7 @@ TEST(ConvTranspose2d, IsTheAdjointOfConv2d) {
   const Tensor xt = nabla::conv_transpose2d(z, w, {}, {2, 1}, {1, 0}, {op_h, op_w}, 2, {1, 2});
   ASSERT_EQ(xt.shape(), x.shape());
   EXPECT_EQ(op_h, 1);
-  EXPECT_NEAR(nabla::sum(nabla::mul(y, z)).item(), nabla::sum(nabla::mul(x, xt)).item(), 1e-9);
+  EXPECT_NEAR(nabla::sum(nabla::mul(y, z)).item<double>(), nabla::sum(nabla::mul(x, xt)).item<double>(), 1e-9);
 }
 
 TEST(ConvTranspose2d, ViewsAndUnbatchedInput) {

@@ -69,7 +69,7 @@ TEST(Unfold, FoldIsItsAdjoint) {
   const Tensor u = nabla::unfold(x, {3, 2}, {1, 2}, {1, 0}, {2, 1});
   const Tensor c = normal(u.shape(), 3);
   const Tensor f = nabla::fold(c, {5, 6}, {3, 2}, {1, 2}, {1, 0}, {2, 1});
-  EXPECT_NEAR(nabla::sum(nabla::mul(u, c)).item(), nabla::sum(nabla::mul(x, f)).item(), 1e-9);
+  EXPECT_NEAR(nabla::sum(nabla::mul(u, c)).item<double>(), nabla::sum(nabla::mul(x, f)).item<double>(), 1e-9);
   const std::vector<Tensor> in = {normal({1, 2, 4, 3}, 4).requires_grad_()};
   const auto fn = [](const std::vector<Tensor>& t) { return nabla::unfold(t[0], 2, 1, 1, {1, 2}); };
   { const auto r = nabla::gradgradcheck(fn, in); EXPECT_TRUE(r.passed) << r.message; }
