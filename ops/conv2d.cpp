@@ -1,8 +1,8 @@
 // conv2d: 2-d convolution (cross-correlation) of NCHW images, torch.nn.functional.conv2d.
 //   forward : result[n, o] = b[o] + Σ_c,i,j w[o, c, i, j] · x[n, g·C/G + c, y·sh − ph + i·dh,
 //               x·sw − pw + j·dw] (G groups, g = o / (O/G)); computed as im2col of the
-//               batch into [C·kh·kw, N·L] and one gemm per group, W_g [O/G, C/G·kh·kw] ·
-//               cols_g; padding "same" pads the bottom / right one more when d·(k − 1) is odd
+//               batch into [C·kh·kw, N·L] and one gemm per sample and group, W_g [O/G,
+//               C/G·kh·kw] · cols_g[n]; padding "same" pads the bottom / right one more when d·(k − 1) is odd
 //   backward: grad_x = conv_transpose2d(grad_out, w) (same stride, padding, dilation,
 //               groups; output_padding so that it has x's extent)
 //             grad_w = conv2d_weight(x, grad_out)
@@ -12,8 +12,6 @@
 //               divisible by G; stride, dilation ≥ 1, padding ≥ 0; the dilated kernel fits the
 //               padded input → [N, O, ⌊(H + 2p − d·(kh − 1) − 1)/s⌋ + 1, ...]
 //   dtypes  : float32 or float64, one for all
-
-#include <cstdlib>
 
 #include "ops/conv_common.hpp"
 
@@ -83,16 +81,6 @@ struct Conv2dNode final : Node {
   }
 };
 
-// Whether to run one gemm per sample (reading the batch's columns in place) instead of one
-// gemm per group over the whole batch. NABLA_CONV_PER_SAMPLE=1 picks it (for measuring).
-bool per_sample_gemm() {
-  static const bool on = [] {
-    const char* v = std::getenv("NABLA_CONV_PER_SAMPLE");
-    return v != nullptr && v[0] == '1';
-  }();
-  return on;
-}
-
 Tensor conv2d_forward(const Tensor& x_in, const Tensor& w_in, const Tensor& b_in, const ConvArgs& a) {
   const Tensor x = dense(x_in), w = dense(w_in);
   const Tensor b = b_in.defined() ? dense(b_in) : Tensor();
@@ -105,10 +93,7 @@ Tensor conv2d_forward(const Tensor& x_in, const Tensor& w_in, const Tensor& b_in
   if (out.numel() == 0) return out;
   const ConvGeometry g = conv_geometry(C, H, W, kh, kw, a, oh, ow);
   const std::int64_t nc = conv_chunk(N, rows * L);
-  const bool per_sample = per_sample_gemm();
   Tensor cols = make_tensor({rows, nc * L}, x.dtype(), "conv2d");
-  Tensor tmp = per_sample ? Tensor() : make_tensor({Og, nc * L}, x.dtype(), "conv2d");
-  const std::int64_t grain = std::max<std::int64_t>(1, kParallelGrain / std::max<std::int64_t>(L, 1));
   dispatch_floating("conv2d", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* xp = data_ptr<T>(x);
@@ -124,27 +109,15 @@ Tensor conv2d_forward(const Tensor& x_in, const Tensor& w_in, const Tensor& b_in
           1);
       for (std::int64_t gi = 0; gi < G; ++gi) {
         const Tensor wg = conv_view(w, {Og, rows_g}, {rows_g, 1}, gi * Og * rows_g);
-        if (per_sample) {
-          for (std::int64_t i = 0; i < m; ++i) {
-            const Tensor cg = conv_view(cols, {rows_g, L}, {ld, 1}, gi * rows_g * ld + i * L);
-            Tensor og = conv_view(out, {Og, L}, {L, 1}, ((n0 + i) * O + gi * Og) * L);
-            gemm(false, false, Og, L, rows_g, wg, cg, og);  // [O/G, L] = [O/G, C/G·K]·[C/G·K, L]
-          }
-          continue;
+        // One gemm per sample, reading its columns in place and writing its output planes
+        // directly: measured at the CNN's shapes as fast as one gemm over the batch (which
+        // needs a [O/G, N·L] result scattered back to [N, O, L]), and faster for one input
+        // channel.
+        for (std::int64_t i = 0; i < m; ++i) {
+          const Tensor cg = conv_view(cols, {rows_g, L}, {ld, 1}, gi * rows_g * ld + i * L);
+          Tensor og = conv_view(out, {Og, L}, {L, 1}, ((n0 + i) * O + gi * Og) * L);
+          gemm(false, false, Og, L, rows_g, wg, cg, og);  // [O/G, L] = [O/G, C/G·K]·[C/G·K, L]
         }
-        const Tensor cg = conv_view(cols, {rows_g, ld}, {ld, 1}, gi * rows_g * ld);
-        Tensor tg = conv_view(tmp, {Og, ld}, {ld, 1}, 0);
-        gemm(false, false, Og, ld, rows_g, wg, cg, tg);  // [O/G, m·L] = [O/G, C/G·K]·[C/G·K, m·L]
-        const T* tp = data_ptr<T>(tmp);
-        parallel_for(
-            m * Og,
-            [&](std::int64_t lo, std::int64_t hi) {
-              for (std::int64_t r = lo; r < hi; ++r) {
-                const std::int64_t i = r / Og, o = r % Og;
-                std::copy_n(tp + o * ld + i * L, L, op + ((n0 + i) * O + gi * Og + o) * L);
-              }
-            },
-            grain);
       }
     }
     if (b.defined()) add_bias_planes(op, N * O, O, L, data_ptr<T>(b));

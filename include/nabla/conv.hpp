@@ -70,8 +70,8 @@ Tensor fold(const Tensor& x, Int2 output_size, Int2 kernel_size, Int2 dilation =
 /// torch.nn.functional.conv2d: input [N, C, H, W] (or unbatched [C, H, W]), weight
 /// [O, C/groups, kh, kw], optional bias [O] (an undefined Tensor for none) → [N, O, out_h,
 /// out_w], out = ⌊(H + 2p − d·(k − 1) − 1)/s⌋ + 1; groups split the channels into groups
-/// of C/groups inputs and O/groups outputs. Computed as im2col and one gemm per group
-/// over the whole batch. Backward: grad_input = conv_transpose2d(grad, weight),
+/// of C/groups inputs and O/groups outputs. Computed as im2col of the batch and one gemm per
+/// sample and group. Backward: grad_input = conv_transpose2d(grad, weight),
 /// grad_weight = conv2d_weight(input, grad), grad_bias = Σ grad over N, H, W.
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor(),
               Int2 stride = 1, ConvPadding padding = 0, Int2 dilation = 1,

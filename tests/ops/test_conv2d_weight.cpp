@@ -22,28 +22,6 @@ Tensor conv2d_weight_values(const Shape& shape, int seed, Dtype d = nabla::f64) 
   return nabla::tensor(v, shape, d);
 }
 
-// Runs f on inputs v(shape_k, k + 1), checks the result, then backward of
-// Σ result ⊙ v(result.shape, 9) and each input's gradient.
-void expect_conv2d_weight_case(const std::function<Tensor(const std::vector<Tensor>&)>& f,
-                        const std::vector<Shape>& shapes, const Shape& out_shape,
-                        const std::vector<double>& out,
-                        const std::vector<std::vector<double>>& grads) {
-  for (Dtype d : kDtypes) {
-    SCOPED_TRACE(nabla::dtype_name(d));
-    std::vector<Tensor> in;
-    for (std::size_t k = 0; k < shapes.size(); ++k) {
-      in.push_back(conv2d_weight_values(shapes[k], static_cast<int>(k) + 1, d).requires_grad_());
-    }
-    const Tensor y = f(in);
-    expect_tensor(y, out_shape, out, d);
-    nabla::sum(nabla::mul(y, conv2d_weight_values(out_shape, 9, d))).backward();
-    for (std::size_t k = 0; k < shapes.size(); ++k) {
-      SCOPED_TRACE(k);
-      expect_tensor(in[k].grad(), shapes[k], grads[k], d);
-    }
-  }
-}
-
 // Recorded from PyTorch 1.13 (python3-torch), with
 //   def v(shape, seed): torch.tensor([((i*7 + seed*3) % 11 - 5) / 4.0 for i in range(n)],
 //                                    dtype=torch.float64).reshape(shape)   (n = numel)
