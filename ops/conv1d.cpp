@@ -27,38 +27,45 @@ Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, std
         shape_str(input.shape())));
   }
   if (weight.dim() != 3) {
-    throw std::invalid_argument(fmt::format("nabla::conv1d: expects a 3-d weight [O, C/groups, k], got {} (input {})",
-                                            shape_str(weight.shape()), shape_str(input.shape())));
+    throw std::invalid_argument(
+        fmt::format("nabla::conv1d: expects a 3-d weight [O, C/groups, k], got {} (input {})",
+                    shape_str(weight.shape()), shape_str(input.shape())));
   }
   if (padding.mode == ConvPadding::Mode::unknown) {
-    throw std::invalid_argument(fmt::format(
-        "nabla::conv1d: padding must be an amount, \"valid\" or \"same\", got \"{}\"", padding.name));
+    throw std::invalid_argument(
+        fmt::format("nabla::conv1d: padding must be an amount, \"valid\" or \"same\", got \"{}\"",
+                    padding.name));
   }
   if (padding.mode == ConvPadding::Mode::explicit_ && padding.amount.h != padding.amount.w) {
     throw std::invalid_argument(fmt::format("nabla::conv1d: padding is one amount, got the pair {}",
                                             detail::int2_str(padding.amount)));
   }
-  detail::check_conv_args(op, {stride, padding.mode == ConvPadding::Mode::explicit_ ? padding.amount : Int2(0),
-                               dilation, groups});
+  detail::check_conv_args(
+      op, {stride, padding.mode == ConvPadding::Mode::explicit_ ? padding.amount : Int2(0),
+           dilation, groups});
   const Tensor x = unsqueeze(input, -2);  // [N, C, 1, L]
   const Tensor w = unsqueeze(weight, 2);  // [O, C/G, 1, k]
   const std::int64_t C = x.size(-3), O = weight.size(0);
   if (C % groups != 0 || O % groups != 0 || weight.size(1) * groups != C) {
     throw std::invalid_argument(fmt::format(
         "nabla::conv1d: the input {} and weight {} do not fit with groups = {} (the {} input and "
-        "{} output channels must be divisible by groups, and weight.size(1)·groups = {} must be {})",
-        shape_str(input.shape()), shape_str(weight.shape()), groups, C, O, weight.size(1) * groups, C));
+        "{} output channels must be divisible by groups, and weight.size(1)·groups = {} must be "
+        "{})",
+        shape_str(input.shape()), shape_str(weight.shape()), groups, C, O, weight.size(1) * groups,
+        C));
   }
   if (bias.defined() && (bias.dim() != 1 || bias.size(0) != O)) {
-    throw std::invalid_argument(fmt::format("nabla::conv1d: expects a bias [{}], got {} (weight {})",
-                                            O, shape_str(bias.shape()), shape_str(weight.shape())));
+    throw std::invalid_argument(
+        fmt::format("nabla::conv1d: expects a bias [{}], got {} (weight {})", O,
+                    shape_str(bias.shape()), shape_str(weight.shape())));
   }
   if (padding.mode == ConvPadding::Mode::same && stride != 1) {
     throw std::invalid_argument(
         fmt::format("nabla::conv1d: padding \"same\" needs stride 1 (as PyTorch), got {}", stride));
   }
   if (padding.mode == ConvPadding::Mode::explicit_) {
-    const std::int64_t span = x.size(-1) + 2 * padding.amount.w, k = dilation * (weight.size(2) - 1) + 1;
+    const std::int64_t span = x.size(-1) + 2 * padding.amount.w,
+                       k = dilation * (weight.size(2) - 1) + 1;
     if (k > span) {
       throw std::invalid_argument(fmt::format(
           "nabla::conv1d: the kernel {} (dilated: {}) is larger than the padded input {} (input "
@@ -85,14 +92,16 @@ void register_conv1d(OpRegistry& r) {
          .fn = [](const std::vector<Tensor>& in) { return conv1d(in[0], in[1], in[2], 2, 1, 2); },
          .samples =
              [sample](Generator& g, Dtype d) {
-               return std::vector<OpSample>{sample("[2,3,7]·[2,3,3]", {{2, 3, 7}, {2, 3, 3}, {2}}, g, d),
-                                            sample("unbatched [2,6]·[3,2,2]", {{2, 6}, {3, 2, 2}, {3}}, g, d)};
+               return std::vector<OpSample>{
+                   sample("[2,3,7]·[2,3,3]", {{2, 3, 7}, {2, 3, 3}, {2}}, g, d),
+                   sample("unbatched [2,6]·[3,2,2]", {{2, 6}, {3, 2, 2}, {3}}, g, d)};
              },
          .bad_samples =
              [sample](Generator& g, Dtype d) {
-               return std::vector<OpSample>{sample("channels 3 vs 2", {{1, 3, 7}, {2, 2, 3}, {2}}, g, d),
-                                            sample("4-d input", {{1, 3, 7, 1}, {2, 3, 3}, {2}}, g, d),
-                                            sample("kernel 9 dilated on 4 + 2", {{1, 1, 4}, {1, 1, 5}, {1}}, g, d)};
+               return std::vector<OpSample>{
+                   sample("channels 3 vs 2", {{1, 3, 7}, {2, 2, 3}, {2}}, g, d),
+                   sample("4-d input", {{1, 3, 7, 1}, {2, 3, 3}, {2}}, g, d),
+                   sample("kernel 9 dilated on 4 + 2", {{1, 1, 4}, {1, 1, 5}, {1}}, g, d)};
              }});
 }
 }  // namespace detail

@@ -2,7 +2,8 @@
 //   forward : result[n, o] = b[o] + Σ_c,i,j w[o, c, i, j] · x[n, g·C/G + c, y·sh − ph + i·dh,
 //               x·sw − pw + j·dw] (G groups, g = o / (O/G)); computed as im2col of the
 //               batch into [C·kh·kw, N·L] and one gemm per sample and group, W_g [O/G,
-//               C/G·kh·kw] · cols_g[n]; padding "same" pads the bottom / right one more when d·(k − 1) is odd
+//               C/G·kh·kw] · cols_g[n]; padding "same" pads the bottom / right one more
+//               when d·(k − 1) is odd
 //   backward: grad_x = conv_transpose2d(grad_out, w) (same stride, padding, dilation,
 //               groups; output_padding so that it has x's extent)
 //             grad_w = conv2d_weight(x, grad_out)
@@ -24,7 +25,9 @@ ConvPadding::ConvPadding(std::string_view name_) : name(name_) {
 
 namespace detail {
 
-std::string int2_str(Int2 v) { return fmt::format("({}, {})", v.h, v.w); }
+std::string int2_str(Int2 v) {
+  return fmt::format("({}, {})", v.h, v.w);
+}
 
 void check_conv_args(const char* op, const ConvArgs& a) {
   if (a.stride.h < 1 || a.stride.w < 1) {
@@ -73,7 +76,8 @@ struct Conv2dNode final : Node {
     const Tensor x = saved(0), w = saved(1);
     std::vector<Tensor> grads(bias ? 3 : 2);
     // grad_x [N,C,H,W] = conv_transpose2d(grad [N,O,oh,ow], w [O,C/G,kh,kw])
-    if (needs_input_grad(0)) grads[0] = conv_transpose2d_op(grad_out, w, Tensor(), args, x.size(2), x.size(3));
+    if (needs_input_grad(0))
+      grads[0] = conv_transpose2d_op(grad_out, w, Tensor(), args, x.size(2), x.size(3));
     // grad_w [O,C/G,kh,kw] = Σ_n grad[n] · im2col(x[n])ᵀ
     if (needs_input_grad(1)) grads[1] = conv2d_weight_op(x, grad_out, w.size(2), w.size(3), args);
     if (bias && needs_input_grad(2)) grads[2] = sum(grad_out, {0, 2, 3});  // [O]
@@ -81,7 +85,8 @@ struct Conv2dNode final : Node {
   }
 };
 
-Tensor conv2d_forward(const Tensor& x_in, const Tensor& w_in, const Tensor& b_in, const ConvArgs& a) {
+Tensor conv2d_forward(const Tensor& x_in, const Tensor& w_in, const Tensor& b_in,
+                      const ConvArgs& a) {
   const Tensor x = dense(x_in), w = dense(w_in);
   const Tensor b = b_in.defined() ? dense(b_in) : Tensor();
   const std::int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
@@ -104,7 +109,8 @@ Tensor conv2d_forward(const Tensor& x_in, const Tensor& w_in, const Tensor& b_in
       parallel_for(
           m,
           [&](std::int64_t lo, std::int64_t hi) {
-            for (std::int64_t i = lo; i < hi; ++i) im2col(g, xp + (n0 + i) * C * H * W, cp + i * L, ld);
+            for (std::int64_t i = lo; i < hi; ++i)
+              im2col(g, xp + (n0 + i) * C * H * W, cp + i * L, ld);
           },
           1);
       for (std::int64_t gi = 0; gi < G; ++gi) {
@@ -155,7 +161,8 @@ bool check_conv_operands(const char* op, const Tensor& input, const Tensor& weig
   }
   if (weight.dim() != 4) {
     throw std::invalid_argument(fmt::format("nabla::{}: expects a 4-d weight, got {} (input {})",
-                                            op, shape_str(weight.shape()), shape_str(input.shape())));
+                                            op, shape_str(weight.shape()),
+                                            shape_str(input.shape())));
   }
   if (bias.defined()) {
     check_floating(op, bias, "bias");
@@ -176,14 +183,16 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Int
     throw std::invalid_argument(fmt::format(
         "nabla::conv2d: padding must be amounts, \"valid\" or \"same\", got \"{}\"", padding.name));
   }
-  detail::ConvArgs a{stride, padding.mode == ConvPadding::Mode::explicit_ ? padding.amount : Int2(0),
+  detail::ConvArgs a{stride,
+                     padding.mode == ConvPadding::Mode::explicit_ ? padding.amount : Int2(0),
                      dilation, groups};
   detail::check_conv_args(op, a);
   const std::int64_t C = x.size(1), O = weight.size(0);
   if (C % groups != 0 || O % groups != 0) {
     throw std::invalid_argument(fmt::format(
         "nabla::conv2d: {} channels are not divisible by groups = {} (input {}, weight {})",
-        C % groups != 0 ? fmt::format("the input's {}", C) : fmt::format("the weight's {} output", O),
+        C % groups != 0 ? fmt::format("the input's {}", C)
+                        : fmt::format("the weight's {} output", O),
         groups, shape_str(input.shape()), shape_str(weight.shape())));
   }
   if (weight.size(1) * groups != C) {
@@ -194,14 +203,16 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Int
         shape_str(input.shape()), C));
   }
   if (bias.defined() && (bias.dim() != 1 || bias.size(0) != O)) {
-    throw std::invalid_argument(fmt::format("nabla::conv2d: expects a bias [{}], got {} (weight {})",
-                                            O, shape_str(bias.shape()), shape_str(weight.shape())));
+    throw std::invalid_argument(
+        fmt::format("nabla::conv2d: expects a bias [{}], got {} (weight {})", O,
+                    shape_str(bias.shape()), shape_str(weight.shape())));
   }
   const std::int64_t kh = weight.size(2), kw = weight.size(3);
   if (padding.mode == ConvPadding::Mode::same) {
     if (stride.h != 1 || stride.w != 1) {
-      throw std::invalid_argument(fmt::format(
-          "nabla::conv2d: padding \"same\" needs stride 1 (as PyTorch), got {}", detail::int2_str(stride)));
+      throw std::invalid_argument(
+          fmt::format("nabla::conv2d: padding \"same\" needs stride 1 (as PyTorch), got {}",
+                      detail::int2_str(stride)));
     }
     // PyTorch: total d·(k − 1), the left half (rounded down) on both sides, one more row or
     // column at the bottom / right when the total is odd.
@@ -231,10 +242,12 @@ void register_conv2d(OpRegistry& r) {
          .fn = [](const std::vector<Tensor>& in) { return conv2d(in[0], in[1], in[2], 1, 1); },
          .samples =
              [](Generator& g, Dtype d) {
-               return std::vector<OpSample>{
-                   conv_sample("3×3 kernel [2,2,4,4]·[3,2,3,3]", {{2, 2, 4, 4}, {3, 2, 3, 3}, {3}}, g, d),
-                   conv_sample("2×3 kernel [1,1,3,5]·[2,1,2,3]", {{1, 1, 3, 5}, {2, 1, 2, 3}, {2}}, g, d),
-                   conv_sample("unbatched [2,3,3]·[2,2,1,2]", {{2, 3, 3}, {2, 2, 1, 2}, {2}}, g, d)};
+               return std::vector<OpSample>{conv_sample("3×3 kernel [2,2,4,4]·[3,2,3,3]",
+                                                        {{2, 2, 4, 4}, {3, 2, 3, 3}, {3}}, g, d),
+                                            conv_sample("2×3 kernel [1,1,3,5]·[2,1,2,3]",
+                                                        {{1, 1, 3, 5}, {2, 1, 2, 3}, {2}}, g, d),
+                                            conv_sample("unbatched [2,3,3]·[2,2,1,2]",
+                                                        {{2, 3, 3}, {2, 2, 1, 2}, {2}}, g, d)};
              },
          .bad_samples =
              [](Generator& g, Dtype d) {
@@ -255,32 +268,34 @@ void register_conv2d(OpRegistry& r) {
              [](Generator& g, Dtype d) {
                return std::vector<OpSample>{
                    conv_sample("groups 2 [2,4,5,6]·[4,2,2,2]", {{2, 4, 5, 6}, {4, 2, 2, 2}}, g, d),
-                   conv_sample("one output per group [1,2,4,5]·[2,1,3,2]", {{1, 2, 4, 5}, {2, 1, 3, 2}}, g, d)};
+                   conv_sample("one output per group [1,2,4,5]·[2,1,3,2]",
+                               {{1, 2, 4, 5}, {2, 1, 3, 2}}, g, d)};
              },
          .bad_samples =
              [](Generator& g, Dtype d) {
                return std::vector<OpSample>{
                    conv_sample("3 channels in 2 groups", {{1, 3, 4, 4}, {2, 1, 2, 2}}, g, d)};
              }});
-  r.add({.name = "conv2d_same",
-         .formula = "conv2d(x, w), padding \"same\", dilation (2, 1)",
-         .arity = 2,
-         .fn =
-             [](const std::vector<Tensor>& in) {
-               return conv2d(in[0], in[1], Tensor(), 1, "same", {2, 1});
-             },
-         .samples =
-             [](Generator& g, Dtype d) {
-               // even kernels: the odd total padding takes PyTorch's extra bottom / right row
-               return std::vector<OpSample>{
-                   conv_sample("even kernel [1,2,5,4]·[2,2,2,2]", {{1, 2, 5, 4}, {2, 2, 2, 2}}, g, d),
-                   conv_sample("odd kernel [2,1,4,4]·[1,1,3,3]", {{2, 1, 4, 4}, {1, 1, 3, 3}}, g, d)};
-             },
-         .bad_samples =
-             [](Generator& g, Dtype d) {
-               return std::vector<OpSample>{
-                   conv_sample("weight 3-d", {{1, 2, 5, 4}, {2, 2, 2}}, g, d)};
-             }});
+  r.add(
+      {.name = "conv2d_same",
+       .formula = "conv2d(x, w), padding \"same\", dilation (2, 1)",
+       .arity = 2,
+       .fn =
+           [](const std::vector<Tensor>& in) {
+             return conv2d(in[0], in[1], Tensor(), 1, "same", {2, 1});
+           },
+       .samples =
+           [](Generator& g, Dtype d) {
+             // even kernels: the odd total padding takes PyTorch's extra bottom / right row
+             return std::vector<OpSample>{
+                 conv_sample("even kernel [1,2,5,4]·[2,2,2,2]", {{1, 2, 5, 4}, {2, 2, 2, 2}}, g, d),
+                 conv_sample("odd kernel [2,1,4,4]·[1,1,3,3]", {{2, 1, 4, 4}, {1, 1, 3, 3}}, g, d)};
+           },
+       .bad_samples =
+           [](Generator& g, Dtype d) {
+             return std::vector<OpSample>{
+                 conv_sample("weight 3-d", {{1, 2, 5, 4}, {2, 2, 2}}, g, d)};
+           }});
 }
 }  // namespace detail
 }  // namespace nabla

@@ -23,7 +23,8 @@ struct Conv2dWeightNode final : Node {
     const Tensor x = saved(0), gy = saved(1);
     std::vector<Tensor> grads(2);
     // grad_x [N,C,H,W] = conv_transpose2d(gy [N,O,gh,gw], g [O,C/G,kh,kw])
-    if (needs_input_grad(0)) grads[0] = conv_transpose2d_op(gy, grad_out, Tensor(), args, x.size(2), x.size(3));
+    if (needs_input_grad(0))
+      grads[0] = conv_transpose2d_op(gy, grad_out, Tensor(), args, x.size(2), x.size(3));
     // grad_gy [N,O,gh,gw] = conv2d(x, g)
     if (needs_input_grad(1)) {
       grads[1] = narrow_spatial(conv2d_op(x, grad_out, Tensor(), args), gy.size(2), gy.size(3));
@@ -58,7 +59,8 @@ Tensor conv2d_weight_forward(const Tensor& x_in, const Tensor& gy_in, std::int64
       parallel_for(
           m,
           [&](std::int64_t lo, std::int64_t hi) {
-            for (std::int64_t i = lo; i < hi; ++i) im2col(g, xp + (n0 + i) * C * H * W, cp + i * L, ld);
+            for (std::int64_t i = lo; i < hi; ++i)
+              im2col(g, xp + (n0 + i) * C * H * W, cp + i * L, ld);
           },
           1);
       to_channel_major(gp + n0 * O * L, m, O, L, data_ptr<T>(gyt));  // [O, m·L]
@@ -96,7 +98,8 @@ Tensor conv2d_weight_op(const Tensor& x, const Tensor& gy, std::int64_t kh, std:
 }  // namespace detail
 
 Tensor conv2d_weight(const Tensor& input, const Shape& weight_size, const Tensor& grad_output,
-                     Int2 stride, Int2 padding, Int2 dilation, std::int64_t groups, CallSite where) {
+                     Int2 stride, Int2 padding, Int2 dilation, std::int64_t groups,
+                     CallSite where) {
   detail::CallSiteScope site(where);
   const char* op = "conv2d_weight";
   detail::check_defined(op, input, "input");
@@ -111,7 +114,8 @@ Tensor conv2d_weight(const Tensor& input, const Shape& weight_size, const Tensor
   }
   const detail::ConvArgs a{stride, padding, dilation, groups};
   detail::check_conv_args(op, a);
-  const std::int64_t C = input.size(1), O = weight_size[0], kh = weight_size[2], kw = weight_size[3];
+  const std::int64_t C = input.size(1), O = weight_size[0], kh = weight_size[2],
+                     kw = weight_size[3];
   if (C % groups != 0 || O % groups != 0 || weight_size[1] * groups != C ||
       grad_output.size(1) != O || grad_output.size(0) != input.size(0)) {
     throw std::invalid_argument(fmt::format(
@@ -146,15 +150,18 @@ void register_conv2d_weight(OpRegistry& r) {
              [](Generator& g, Dtype d) {
                // x [2,2,4,5]: out ⌊(4 + 2 − 1 − 1)/2⌋ + 1 = 3, ⌊(5 + 2 − 2)/2⌋ + 1 = 3
                return std::vector<OpSample>{
-                   {"[2,2,4,5] with gy [2,4,3,3]", {sample_tensor({2, 2, 4, 5}, g, d), sample_tensor({2, 4, 3, 3}, g, d)}},
+                   {"[2,2,4,5] with gy [2,4,3,3]",
+                    {sample_tensor({2, 2, 4, 5}, g, d), sample_tensor({2, 4, 3, 3}, g, d)}},
                    {"gy short of the positions [1,2,4,5], [1,4,2,3]",
                     {sample_tensor({1, 2, 4, 5}, g, d), sample_tensor({1, 4, 2, 3}, g, d)}}};
              },
          .bad_samples =
              [](Generator& g, Dtype d) {
                return std::vector<OpSample>{
-                   {"gy with 3 channels", {sample_tensor({2, 2, 4, 5}, g, d), sample_tensor({2, 3, 3, 3}, g, d)}},
-                   {"gy with too many positions", {sample_tensor({2, 2, 4, 5}, g, d), sample_tensor({2, 4, 4, 3}, g, d)}}};
+                   {"gy with 3 channels",
+                    {sample_tensor({2, 2, 4, 5}, g, d), sample_tensor({2, 3, 3, 3}, g, d)}},
+                   {"gy with too many positions",
+                    {sample_tensor({2, 2, 4, 5}, g, d), sample_tensor({2, 4, 4, 3}, g, d)}}};
              }});
 }
 }  // namespace detail

@@ -39,8 +39,9 @@ inline std::int64_t conv_out_size(std::int64_t n, std::int64_t k, std::int64_t s
 inline ConvGeometry conv_geometry(std::int64_t channels, std::int64_t h, std::int64_t w,
                                   std::int64_t kh, std::int64_t kw, const ConvArgs& a,
                                   std::int64_t out_h, std::int64_t out_w) {
-  return {channels, h, w, kh, kw, a.stride.h, a.stride.w, a.padding.h, a.padding.w,
-          a.dilation.h, a.dilation.w, out_h, out_w};
+  return {channels,     h,          w,           kh,          kw,
+          a.stride.h,   a.stride.w, a.padding.h, a.padding.w, a.dilation.h,
+          a.dilation.w, out_h,      out_w};
 }
 
 /// Throws naming `op`, the input shape, the kernel and the arguments when the kernel

@@ -70,7 +70,8 @@ Tensor conv_transpose2d_forward(const Tensor& z_in, const Tensor& w_in, const Te
       parallel_for(
           m,
           [&](std::int64_t lo, std::int64_t hi) {
-            for (std::int64_t i = lo; i < hi; ++i) col2im(g, cp + i * L, ld, op + (n0 + i) * Cout * oh * ow);
+            for (std::int64_t i = lo; i < hi; ++i)
+              col2im(g, cp + i * L, ld, op + (n0 + i) * Cout * oh * ow);
           },
           1);
     }
@@ -129,7 +130,8 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor&
   const auto bad_op = [](std::int64_t o, std::int64_t s, std::int64_t d) {
     return o < 0 || (o >= s && o >= d);
   };
-  if (bad_op(output_padding.h, stride.h, dilation.h) || bad_op(output_padding.w, stride.w, dilation.w)) {
+  if (bad_op(output_padding.h, stride.h, dilation.h) ||
+      bad_op(output_padding.w, stride.w, dilation.w)) {
     throw std::invalid_argument(fmt::format(
         "nabla::conv_transpose2d: output_padding {} must be ≥ 0 and smaller than the stride {} "
         "or the dilation {}",
@@ -137,7 +139,8 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor&
   }
   const std::int64_t kh = weight.size(2), kw = weight.size(3);
   const auto size = [](std::int64_t n, std::int64_t k, std::int64_t s, std::int64_t p,
-                       std::int64_t d, std::int64_t o) { return (n - 1) * s - 2 * p + d * (k - 1) + o + 1; };
+                       std::int64_t d,
+                       std::int64_t o) { return (n - 1) * s - 2 * p + d * (k - 1) + o + 1; };
   const std::int64_t oh = size(z.size(2), kh, stride.h, padding.h, dilation.h, output_padding.h);
   const std::int64_t ow = size(z.size(3), kw, stride.w, padding.w, dilation.w, output_padding.w);
   if (oh < 1 || ow < 1 || z.size(2) < 1 || z.size(3) < 1) {
@@ -162,7 +165,10 @@ void register_conv_transpose2d(OpRegistry& r) {
   r.add({.name = "conv_transpose2d",
          .formula = "conv_transpose2d(z, w, b), stride 2, padding 1, output_padding 1",
          .arity = 3,
-         .fn = [](const std::vector<Tensor>& in) { return conv_transpose2d(in[0], in[1], in[2], 2, 1, 1); },
+         .fn =
+             [](const std::vector<Tensor>& in) {
+               return conv_transpose2d(in[0], in[1], in[2], 2, 1, 1);
+             },
          .samples =
              [sample](Generator& g, Dtype d) {
                return std::vector<OpSample>{
@@ -176,7 +182,8 @@ void register_conv_transpose2d(OpRegistry& r) {
                    sample("bias [3] for 2 outputs", {{1, 2, 3, 3}, {2, 2, 3, 3}, {3}}, g, d)};
              }});
   r.add({.name = "conv_transpose2d_grouped",
-         .formula = "conv_transpose2d(z, w), stride (1, 2), output_padding (1, 1), groups 2, dilation 2",
+         .formula =
+             "conv_transpose2d(z, w), stride (1, 2), output_padding (1, 1), groups 2, dilation 2",
          .arity = 2,
          .fn =
              [](const std::vector<Tensor>& in) {
@@ -191,7 +198,8 @@ void register_conv_transpose2d(OpRegistry& r) {
              },
          .bad_samples =
              [sample](Generator& g, Dtype d) {
-               return std::vector<OpSample>{sample("3 inputs in 2 groups", {{1, 3, 3, 3}, {3, 1, 2, 2}}, g, d)};
+               return std::vector<OpSample>{
+                   sample("3 inputs in 2 groups", {{1, 3, 3, 3}, {3, 1, 2, 2}}, g, d)};
              }});
 }
 }  // namespace detail

@@ -100,7 +100,10 @@ void register_fold(OpRegistry& r) {
   r.add({.name = "fold",
          .formula = "fold(x, (4, 5), (2, 3), dilation (1, 2), padding 1, stride (2, 1))",
          .arity = 1,
-         .fn = [](const std::vector<Tensor>& in) { return fold(in[0], {4, 5}, {2, 3}, {1, 2}, 1, {2, 1}); },
+         .fn =
+             [](const std::vector<Tensor>& in) {
+               return fold(in[0], {4, 5}, {2, 3}, {1, 2}, 1, {2, 1});
+             },
          .samples =
              [](Generator& g, Dtype d) {
                return std::vector<OpSample>{{"[2,12,9]", {sample_tensor({2, 12, 9}, g, d)}},
@@ -108,8 +111,9 @@ void register_fold(OpRegistry& r) {
              },
          .bad_samples =
              [](Generator& g, Dtype d) {
-               return std::vector<OpSample>{{"rows 7 not divisible by 6", {sample_tensor({1, 7, 9}, g, d)}},
-                                            {"8 blocks, 9 expected", {sample_tensor({1, 6, 8}, g, d)}}};
+               return std::vector<OpSample>{
+                   {"rows 7 not divisible by 6", {sample_tensor({1, 7, 9}, g, d)}},
+                   {"8 blocks, 9 expected", {sample_tensor({1, 6, 8}, g, d)}}};
              }});
 }
 }  // namespace detail

@@ -42,7 +42,8 @@ Tensor unfold_op(const Tensor& x_in, Int2 kernel, const ConvArgs& a) {
       parallel_for(
           N,
           [&](std::int64_t lo, std::int64_t hi) {
-            for (std::int64_t n = lo; n < hi; ++n) im2col(g, xp + n * C * H * W, rp + n * rows * L, L);
+            for (std::int64_t n = lo; n < hi; ++n)
+              im2col(g, xp + n * C * H * W, rp + n * rows * L, L);
           },
           1);
     });
@@ -82,16 +83,21 @@ void register_unfold(OpRegistry& r) {
   r.add({.name = "unfold",
          .formula = "unfold(x, (2, 3), dilation (1, 2), padding 1, stride (2, 1))",
          .arity = 1,
-         .fn = [](const std::vector<Tensor>& in) { return unfold(in[0], {2, 3}, {1, 2}, 1, {2, 1}); },
+         .fn =
+             [](const std::vector<Tensor>& in) {
+               return unfold(in[0], {2, 3}, {1, 2}, 1, {2, 1});
+             },
          .samples =
              [](Generator& g, Dtype d) {
-               return std::vector<OpSample>{{"[2,2,4,5]", {sample_tensor({2, 2, 4, 5}, g, d)}},
-                                            {"unbatched [1,3,4]", {sample_tensor({1, 3, 4}, g, d)}}};
+               return std::vector<OpSample>{
+                   {"[2,2,4,5]", {sample_tensor({2, 2, 4, 5}, g, d)}},
+                   {"unbatched [1,3,4]", {sample_tensor({1, 3, 4}, g, d)}}};
              },
          .bad_samples =
              [](Generator& g, Dtype d) {
-               return std::vector<OpSample>{{"2-d", {sample_tensor({4, 5}, g, d)}},
-                                            {"too small [1,1,1,1]", {sample_tensor({1, 1, 1, 1}, g, d)}}};
+               return std::vector<OpSample>{
+                   {"2-d", {sample_tensor({4, 5}, g, d)}},
+                   {"too small [1,1,1,1]", {sample_tensor({1, 1, 1, 1}, g, d)}}};
              }});
 }
 }  // namespace detail

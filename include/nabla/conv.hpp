@@ -47,8 +47,8 @@ struct ConvPadding {
   ConvPadding(std::int64_t height, std::int64_t width) noexcept : amount(height, width) {}
   ConvPadding(Int2 pad) noexcept : amount(pad) {}  // NOLINT: implicit
   /// "valid" or "same"; the op given any other string throws std::invalid_argument.
-  ConvPadding(const char* name);        // NOLINT: implicit
-  ConvPadding(std::string_view name);   // NOLINT: implicit
+  ConvPadding(const char* name);       // NOLINT: implicit
+  ConvPadding(std::string_view name);  // NOLINT: implicit
 };
 
 /// torch.nn.functional.unfold (im2col): x [N,C,H,W] (or unbatched [C,H,W]) → [N, C·kh·kw,
@@ -74,8 +74,8 @@ Tensor fold(const Tensor& x, Int2 output_size, Int2 kernel_size, Int2 dilation =
 /// sample and group. Backward: grad_input = conv_transpose2d(grad, weight),
 /// grad_weight = conv2d_weight(input, grad), grad_bias = Σ grad over N, H, W.
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor(),
-              Int2 stride = 1, ConvPadding padding = 0, Int2 dilation = 1,
-              std::int64_t groups = 1, CallSite where = std::source_location::current());
+              Int2 stride = 1, ConvPadding padding = 0, Int2 dilation = 1, std::int64_t groups = 1,
+              CallSite where = std::source_location::current());
 
 /// torch.nn.functional.conv1d: input [N, C, L] (or unbatched [C, L]), weight [O,
 /// C/groups, k], optional bias [O] → [N, O, out_l]: conv2d over an added axis of
@@ -102,7 +102,7 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor&
 /// positions past them are left out). Backward: grad_input = conv_transpose2d(grad_output,
 /// g), grad_grad_output = conv2d(input, g). Throws as conv2d.
 Tensor conv2d_weight(const Tensor& input, const Shape& weight_size, const Tensor& grad_output,
-                     Int2 stride = 1, Int2 padding = 0, Int2 dilation = 1,
-                     std::int64_t groups = 1, CallSite where = std::source_location::current());
+                     Int2 stride = 1, Int2 padding = 0, Int2 dilation = 1, std::int64_t groups = 1,
+                     CallSite where = std::source_location::current());
 
 }  // namespace nabla

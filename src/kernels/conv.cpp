@@ -9,8 +9,8 @@ namespace nabla::detail {
 namespace {
 
 // The output columns x whose input column x·s − p + off lies in [0, n): [lo, hi).
-void valid_range(std::int64_t n, std::int64_t s, std::int64_t p, std::int64_t off,
-                 std::int64_t out, std::int64_t& lo, std::int64_t& hi) {
+void valid_range(std::int64_t n, std::int64_t s, std::int64_t p, std::int64_t off, std::int64_t out,
+                 std::int64_t& lo, std::int64_t& hi) {
   const std::int64_t shift = p - off;  // x·s ≥ shift and x·s < n + shift
   lo = shift <= 0 ? 0 : (shift + s - 1) / s;
   const std::int64_t top = n + shift;  // x·s < top

@@ -1,4 +1,5 @@
-// Tests of ops/conv2d_weight.cpp: conv2d's weight gradient as an op: against PyTorch and as conv2d's gradient.
+// Tests of ops/conv2d_weight.cpp: conv2d's weight gradient as an op: against PyTorch and as
+// conv2d's gradient.
 
 #include <nabla/conv.hpp>
 
@@ -17,7 +18,9 @@ using testing::HasSubstr;
 Tensor conv2d_weight_values(const Shape& shape, int seed, Dtype d = nabla::f64) {
   std::vector<double> v(static_cast<std::size_t>(nabla::shape_numel(shape)));
   for (std::size_t i = 0; i < v.size(); ++i) {
-    v[i] = static_cast<double>(static_cast<long>((i * 7 + static_cast<std::size_t>(seed) * 3) % 11) - 5) / 4.0;
+    v[i] = static_cast<double>(
+               static_cast<long>((i * 7 + static_cast<std::size_t>(seed) * 3) % 11) - 5) /
+           4.0;
   }
   return nabla::tensor(v, shape, d);
 }
@@ -34,7 +37,10 @@ TEST(Conv2dWeight, MatchesPyTorch) {
   for (Dtype d : kDtypes) {
     const Tensor g = nabla::conv2d_weight(conv2d_weight_values({2, 2, 4, 5}, 1, d), {4, 1, 2, 2},
                                           conv2d_weight_values({2, 4, 3, 3}, 2, d), 2, 1, 1, 2);
-    expect_tensor(g, {4, 1, 2, 2}, {2.75, 0.625, -1.9375, 0.5625, -0.25, -2.5, 1.5, 0.5625, -0.9375, -0.125, -1.125, 2.4375, -0.125, -2.0, -0.75, -1.125}, d);
+    expect_tensor(g, {4, 1, 2, 2},
+                  {2.75, 0.625, -1.9375, 0.5625, -0.25, -2.5, 1.5, 0.5625, -0.9375, -0.125, -1.125,
+                   2.4375, -0.125, -2.0, -0.75, -1.125},
+                  d);
   }
 }
 
@@ -48,20 +54,36 @@ TEST(Conv2dWeight, IsConv2dsWeightGradientAndHasGradients) {
   expect_tensor(g, w.shape(), w.grad().to_vector(), nabla::f64);
   const std::vector<Tensor> in = {nabla::transpose(normal({1, 2, 4, 5}, 4), 2, 3).requires_grad_(),
                                   normal({1, 2, 2, 2}, 5).requires_grad_()};
-  const auto fn = [](const std::vector<Tensor>& t) { return nabla::conv2d_weight(t[0], {2, 2, 2, 2}, t[1], 2); };
-  { const auto r = nabla::gradcheck(fn, in); EXPECT_TRUE(r.passed) << r.message; }
-  { const auto r = nabla::gradgradcheck(fn, in); EXPECT_TRUE(r.passed) << r.message; }
+  const auto fn = [](const std::vector<Tensor>& t) {
+    return nabla::conv2d_weight(t[0], {2, 2, 2, 2}, t[1], 2);
+  };
+  {
+    const auto r = nabla::gradcheck(fn, in);
+    EXPECT_TRUE(r.passed) << r.message;
+  }
+  {
+    const auto r = nabla::gradgradcheck(fn, in);
+    EXPECT_TRUE(r.passed) << r.message;
+  }
 }
 
 TEST(Conv2dWeight, RejectsBadArguments) {
   const Tensor x = nabla::zeros({2, 2, 4, 5});
-  EXPECT_THAT(message_of([&] { nabla::conv2d_weight(x, {4, 1, 2}, nabla::zeros({2, 4, 3, 3})); }),
+  EXPECT_THAT(message_of([&] {
+                nabla::conv2d_weight(x, {4, 1, 2}, nabla::zeros({2, 4, 3, 3}));
+              }),
               AllOf(HasSubstr("nabla::conv2d_weight"), HasSubstr("[4, 1, 2]")));
-  EXPECT_THAT(message_of([&] { nabla::conv2d_weight(x, {4, 1, 2, 2}, nabla::zeros({2, 3, 3, 3}), 2, 1, 1, 2); }),
+  EXPECT_THAT(message_of([&] {
+                nabla::conv2d_weight(x, {4, 1, 2, 2}, nabla::zeros({2, 3, 3, 3}), 2, 1, 1, 2);
+              }),
               AllOf(HasSubstr("do not fit with groups = 2"), HasSubstr("[2, 3, 3, 3]")));
-  EXPECT_THAT(message_of([&] { nabla::conv2d_weight(x, {4, 1, 2, 2}, nabla::zeros({2, 4, 4, 3}), 2, 1, 1, 2); }),
+  EXPECT_THAT(message_of([&] {
+                nabla::conv2d_weight(x, {4, 1, 2, 2}, nabla::zeros({2, 4, 4, 3}), 2, 1, 1, 2);
+              }),
               HasSubstr("more positions than conv2d gives (3, 3)"));
-  EXPECT_THAT(message_of([&] { nabla::conv2d_weight(x, {4, 2, 2, 2}, nabla::zeros({2, 4, 3, 3}), 0); }),
+  EXPECT_THAT(message_of([&] {
+                nabla::conv2d_weight(x, {4, 2, 2, 2}, nabla::zeros({2, 4, 3, 3}), 0);
+              }),
               HasSubstr("stride must be ≥ 1"));
 }
 

@@ -1,4 +1,5 @@
-// Tests of ops/conv_transpose2d.cpp: the transposed convolution against PyTorch, views, gradients and bad arguments.
+// Tests of ops/conv_transpose2d.cpp: the transposed convolution against PyTorch, views, gradients
+// and bad arguments.
 
 #include <nabla/conv.hpp>
 
@@ -17,7 +18,9 @@ using testing::HasSubstr;
 Tensor conv_transpose2d_values(const Shape& shape, int seed, Dtype d = nabla::f64) {
   std::vector<double> v(static_cast<std::size_t>(nabla::shape_numel(shape)));
   for (std::size_t i = 0; i < v.size(); ++i) {
-    v[i] = static_cast<double>(static_cast<long>((i * 7 + static_cast<std::size_t>(seed) * 3) % 11) - 5) / 4.0;
+    v[i] = static_cast<double>(
+               static_cast<long>((i * 7 + static_cast<std::size_t>(seed) * 3) % 11) - 5) /
+           4.0;
   }
   return nabla::tensor(v, shape, d);
 }
@@ -25,9 +28,9 @@ Tensor conv_transpose2d_values(const Shape& shape, int seed, Dtype d = nabla::f6
 // Runs f on inputs v(shape_k, k + 1), checks the result, then backward of
 // Σ result ⊙ v(result.shape, 9) and each input's gradient.
 void expect_conv_transpose2d_case(const std::function<Tensor(const std::vector<Tensor>&)>& f,
-                        const std::vector<Shape>& shapes, const Shape& out_shape,
-                        const std::vector<double>& out,
-                        const std::vector<std::vector<double>>& grads) {
+                                  const std::vector<Shape>& shapes, const Shape& out_shape,
+                                  const std::vector<double>& out,
+                                  const std::vector<std::vector<double>>& grads) {
   for (Dtype d : kDtypes) {
     SCOPED_TRACE(nabla::dtype_name(d));
     std::vector<Tensor> in;
@@ -53,9 +56,26 @@ void expect_conv_transpose2d_case(const std::function<Tensor(const std::vector<T
 // shapes (1, 2, 2, 3), (2, 3, 3, 3), (3,)
 TEST(ConvTranspose2d, StridePaddingOutputPaddingMatchPyTorch) {
   expect_conv_transpose2d_case(
-      [](const std::vector<Tensor>& in) { return nabla::conv_transpose2d(in[0], in[1], in[2], 2, 1, 1); },
-      {{1, 2, 2, 3}, {2, 3, 3, 3}, {3}}, {1, 3, 4, 6}, {2.0, -0.25, -0.625, 2.75, 0.875, 0.875, 3.25, 1.0625, -2.0, 2.25, 1.0, 1.5, 2.375, -0.875, -0.25, 2.125, 1.25, 0.375, 2.875, -0.75, -0.625, 1.875, 1.375, 0.5, 0.75, -1.625, 0.3125, 0.25, 0.5625, -0.125, -1.3125, -3.375, 2.625, 0.375, 0.375, -0.5, 0.8125, -1.5, 0.375, 0.375, 0.625, -0.25, -2.125, -1.375, 1.375, 0.125, -0.625, -0.125, -1.875, 0.4375, -0.125, -1.5625, -1.125, -1.125, -3.125, -0.9375, 0.375, -2.1875, -1.625, -1.125, -2.125, 0.625, -0.375, -1.375, -1.375, -0.875, -1.625, 0.75, -0.75, -1.625, -1.25, -0.75},
-      {{0.9375, -2.6875, 2.9375, 2.8125, 0.25, -2.1875, -1.125, -0.375, -1.0625, -0.5, 2.1875, -3.875}, {1.25, 0.625, -1.6875, -0.5625, 1.125, -1.5, 1.625, -0.875, -0.75, -0.75, 0.8125, 0.5625, -1.4375, -1.375, 1.5, 0.0625, 1.4375, -1.1875, 0.0, -1.75, 0.75, 0.4375, 0.9375, 1.75, -0.8125, -1.0625, 1.125, 1.0, 0.25, -1.9375, 0.3125, 1.75, -0.625, 0.75, -1.5, -1.125, -0.375, 0.6875, 0.5625, -0.6875, -1.625, 1.5, 0.4375, 1.3125, -1.0625, -0.375, -1.625, 1.0, -0.3125, 1.1875, 0.875, -0.5625, -0.6875, 1.75}, {-1.0, 0.5, -0.75}});
+      [](const std::vector<Tensor>& in) {
+        return nabla::conv_transpose2d(in[0], in[1], in[2], 2, 1, 1);
+      },
+      {{1, 2, 2, 3}, {2, 3, 3, 3}, {3}}, {1, 3, 4, 6},
+      {2.0,     -0.25, -0.625,  2.75,   0.875,  0.875,  3.25,   1.0625,  -2.0,    2.25,   1.0,
+       1.5,     2.375, -0.875,  -0.25,  2.125,  1.25,   0.375,  2.875,   -0.75,   -0.625, 1.875,
+       1.375,   0.5,   0.75,    -1.625, 0.3125, 0.25,   0.5625, -0.125,  -1.3125, -3.375, 2.625,
+       0.375,   0.375, -0.5,    0.8125, -1.5,   0.375,  0.375,  0.625,   -0.25,   -2.125, -1.375,
+       1.375,   0.125, -0.625,  -0.125, -1.875, 0.4375, -0.125, -1.5625, -1.125,  -1.125, -3.125,
+       -0.9375, 0.375, -2.1875, -1.625, -1.125, -2.125, 0.625,  -0.375,  -1.375,  -1.375, -0.875,
+       -1.625,  0.75,  -0.75,   -1.625, -1.25,  -0.75},
+      {{0.9375, -2.6875, 2.9375, 2.8125, 0.25, -2.1875, -1.125, -0.375, -1.0625, -0.5, 2.1875,
+        -3.875},
+       {1.25,   0.625,  -1.6875, -0.5625, 1.125,  -1.5,   1.625,   -0.875,  -0.75,
+        -0.75,  0.8125, 0.5625,  -1.4375, -1.375, 1.5,    0.0625,  1.4375,  -1.1875,
+        0.0,    -1.75,  0.75,    0.4375,  0.9375, 1.75,   -0.8125, -1.0625, 1.125,
+        1.0,    0.25,   -1.9375, 0.3125,  1.75,   -0.625, 0.75,    -1.5,    -1.125,
+        -0.375, 0.6875, 0.5625,  -0.6875, -1.625, 1.5,    0.4375,  1.3125,  -1.0625,
+        -0.375, -1.625, 1.0,     -0.3125, 1.1875, 0.875,  -0.5625, -0.6875, 1.75},
+       {-1.0, 0.5, -0.75}});
 }
 
 // As above with fn = lambda z, w: F.conv_transpose2d(z, w, None, stride=1, output_padding=1,
@@ -63,9 +83,17 @@ TEST(ConvTranspose2d, StridePaddingOutputPaddingMatchPyTorch) {
 // allowed by dilation 2
 TEST(ConvTranspose2d, GroupsDilationMatchPyTorch) {
   expect_conv_transpose2d_case(
-      [](const std::vector<Tensor>& in) { return nabla::conv_transpose2d(in[0], in[1], Tensor(), 1, 0, 1, 2, 2); },
-      {{1, 2, 2, 2}, {2, 1, 2, 2}}, {1, 2, 5, 5}, {-0.125, 0.3125, 0.375, -0.9375, 0.0, 0.0625, -0.1875, -0.1875, 0.5625, 0.0, -0.5, 1.25, 0.0, 0.0, 0.0, 0.25, -0.75, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -1.0, 0.0, 0.75, 0.0, 0.0, 1.0, -0.75, -0.75, 0.5625, 0.0, -0.25, 0.0, -1.25, 0.0, 0.0, 0.25, -0.1875, 1.25, -0.9375, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0},
-      {{0.4375, -0.0625, -2.0625, 0.1875, 2.0, 0.3125, 1.125, -0.5625}, {-0.75, -0.5625, -1.1875, 0.375, -1.0625, -0.5, -0.3125, 0.25}});
+      [](const std::vector<Tensor>& in) {
+        return nabla::conv_transpose2d(in[0], in[1], Tensor(), 1, 0, 1, 2, 2);
+      },
+      {{1, 2, 2, 2}, {2, 1, 2, 2}}, {1, 2, 5, 5},
+      {-0.125, 0.3125,  0.375, -0.9375, 0.0, 0.0625, -0.1875, -0.1875, 0.5625, 0.0,
+       -0.5,   1.25,    0.0,   0.0,     0.0, 0.25,   -0.75,   0.0,     0.0,    0.0,
+       0.0,    0.0,     0.0,   0.0,     0.0, -1.0,   0.0,     0.75,    0.0,    0.0,
+       1.0,    -0.75,   -0.75, 0.5625,  0.0, -0.25,  0.0,     -1.25,   0.0,    0.0,
+       0.25,   -0.1875, 1.25,  -0.9375, 0.0, 0.0,    0.0,     0.0,     0.0,    0.0},
+      {{0.4375, -0.0625, -2.0625, 0.1875, 2.0, 0.3125, 1.125, -0.5625},
+       {-0.75, -0.5625, -1.1875, 0.375, -1.0625, -0.5, -0.3125, 0.25}});
 }
 
 TEST(ConvTranspose2d, IsTheAdjointOfConv2d) {
@@ -80,7 +108,8 @@ TEST(ConvTranspose2d, IsTheAdjointOfConv2d) {
   const Tensor xt = nabla::conv_transpose2d(z, w, {}, {2, 1}, {1, 0}, {op_h, op_w}, 2, {1, 2});
   ASSERT_EQ(xt.shape(), x.shape());
   EXPECT_EQ(op_h, 1);
-  EXPECT_NEAR(nabla::sum(nabla::mul(y, z)).item<double>(), nabla::sum(nabla::mul(x, xt)).item<double>(), 1e-9);
+  EXPECT_NEAR(nabla::sum(nabla::mul(y, z)).item<double>(),
+              nabla::sum(nabla::mul(x, xt)).item<double>(), 1e-9);
 }
 
 TEST(ConvTranspose2d, ViewsAndUnbatchedInput) {
@@ -99,28 +128,53 @@ TEST(ConvTranspose2d, GradientsPassGradcheckAndGradgradcheck) {
   const auto f = [](const std::vector<Tensor>& t) {
     return nabla::conv_transpose2d(t[0], t[1], t[2], {2, 1}, {1, 0}, {1, 0}, 2, {1, 2});
   };
-  { const auto r = nabla::gradcheck(f, in); EXPECT_TRUE(r.passed) << r.message; }
-  { const auto r = nabla::gradgradcheck(f, in); EXPECT_TRUE(r.passed) << r.message; }
+  {
+    const auto r = nabla::gradcheck(f, in);
+    EXPECT_TRUE(r.passed) << r.message;
+  }
+  {
+    const auto r = nabla::gradgradcheck(f, in);
+    EXPECT_TRUE(r.passed) << r.message;
+  }
 }
 
 TEST(ConvTranspose2d, RejectsBadArguments) {
   const Tensor z = nabla::zeros({1, 2, 3, 3});
   const Tensor w = nabla::zeros({2, 3, 3, 3});
-  EXPECT_THAT(message_of([&] { nabla::conv_transpose2d(nabla::zeros({3, 3}), w); }),
+  EXPECT_THAT(message_of([&] {
+                nabla::conv_transpose2d(nabla::zeros({3, 3}), w);
+              }),
               AllOf(HasSubstr("nabla::conv_transpose2d"), HasSubstr("[3, 3]")));
-  EXPECT_THAT(message_of([&] { nabla::conv_transpose2d(z, nabla::zeros({3, 3, 3, 3})); }),
+  EXPECT_THAT(message_of([&] {
+                nabla::conv_transpose2d(z, nabla::zeros({3, 3, 3, 3}));
+              }),
               AllOf(HasSubstr("expects 3 input channels"), HasSubstr("[1, 2, 3, 3] has 2")));
-  EXPECT_THAT(message_of([&] { nabla::conv_transpose2d(nabla::zeros({1, 3, 3, 3}), nabla::zeros({3, 1, 3, 3}), {}, 1, 0, 0, 2); }),
+  EXPECT_THAT(message_of([&] {
+                nabla::conv_transpose2d(nabla::zeros({1, 3, 3, 3}), nabla::zeros({3, 1, 3, 3}), {},
+                                        1, 0, 0, 2);
+              }),
               AllOf(HasSubstr("input's 3 channels"), HasSubstr("groups = 2")));
-  EXPECT_THAT(message_of([&] { nabla::conv_transpose2d(z, w, {}, 2, 0, {2, 0}); }),
-              AllOf(HasSubstr("output_padding (2, 0)"), HasSubstr("stride (2, 2)"), HasSubstr("dilation (1, 1)")));
-  EXPECT_THAT(message_of([&] { nabla::conv_transpose2d(z, w, {}, 0); }), HasSubstr("stride must be ≥ 1, got (0, 0)"));
-  EXPECT_THAT(message_of([&] { nabla::conv_transpose2d(z, w, {}, 1, -1); }), HasSubstr("padding must be ≥ 0"));
-  EXPECT_THAT(message_of([&] { nabla::conv_transpose2d(z, w, {}, 1, 0, 0, 1, {1, 0}); }), HasSubstr("dilation must be ≥ 1"));
+  EXPECT_THAT(message_of([&] {
+                nabla::conv_transpose2d(z, w, {}, 2, 0, {2, 0});
+              }),
+              AllOf(HasSubstr("output_padding (2, 0)"), HasSubstr("stride (2, 2)"),
+                    HasSubstr("dilation (1, 1)")));
+  EXPECT_THAT(message_of([&] { nabla::conv_transpose2d(z, w, {}, 0); }),
+              HasSubstr("stride must be ≥ 1, got (0, 0)"));
+  EXPECT_THAT(message_of([&] { nabla::conv_transpose2d(z, w, {}, 1, -1); }),
+              HasSubstr("padding must be ≥ 0"));
+  EXPECT_THAT(message_of([&] {
+                nabla::conv_transpose2d(z, w, {}, 1, 0, 0, 1, {1, 0});
+              }),
+              HasSubstr("dilation must be ≥ 1"));
   EXPECT_THAT(message_of([&] { nabla::conv_transpose2d(z, w, {}, 1, 3); }),
               AllOf(HasSubstr("output would be (-1, -1)"), HasSubstr("[1, 2, 3, 3]")));
-  EXPECT_THAT(message_of([&] { nabla::conv_transpose2d(z, w, nabla::zeros({2})); }), HasSubstr("expects a bias [3], got [2]"));
-  EXPECT_THAT(message_of([&] { nabla::conv_transpose2d(z, nabla::zeros({2, 3, 3})); }), HasSubstr("4-d weight"));
+  EXPECT_THAT(message_of([&] { nabla::conv_transpose2d(z, w, nabla::zeros({2})); }),
+              HasSubstr("expects a bias [3], got [2]"));
+  EXPECT_THAT(message_of([&] {
+                nabla::conv_transpose2d(z, nabla::zeros({2, 3, 3}));
+              }),
+              HasSubstr("4-d weight"));
 }
 
 }  // namespace

@@ -17,7 +17,9 @@ using testing::HasSubstr;
 Tensor fold_values(const Shape& shape, int seed, Dtype d = nabla::f64) {
   std::vector<double> v(static_cast<std::size_t>(nabla::shape_numel(shape)));
   for (std::size_t i = 0; i < v.size(); ++i) {
-    v[i] = static_cast<double>(static_cast<long>((i * 7 + static_cast<std::size_t>(seed) * 3) % 11) - 5) / 4.0;
+    v[i] = static_cast<double>(
+               static_cast<long>((i * 7 + static_cast<std::size_t>(seed) * 3) % 11) - 5) /
+           4.0;
   }
   return nabla::tensor(v, shape, d);
 }
@@ -25,9 +27,9 @@ Tensor fold_values(const Shape& shape, int seed, Dtype d = nabla::f64) {
 // Runs f on inputs v(shape_k, k + 1), checks the result, then backward of
 // Σ result ⊙ v(result.shape, 9) and each input's gradient.
 void expect_fold_case(const std::function<Tensor(const std::vector<Tensor>&)>& f,
-                        const std::vector<Shape>& shapes, const Shape& out_shape,
-                        const std::vector<double>& out,
-                        const std::vector<std::vector<double>>& grads) {
+                      const std::vector<Shape>& shapes, const Shape& out_shape,
+                      const std::vector<double>& out,
+                      const std::vector<std::vector<double>>& grads) {
   for (Dtype d : kDtypes) {
     SCOPED_TRACE(nabla::dtype_name(d));
     std::vector<Tensor> in;
@@ -52,39 +54,62 @@ void expect_fold_case(const std::function<Tensor(const std::vector<Tensor>&)>& f
 // fn = lambda x: F.fold(x, (3, 3), 2), shapes (1, 4, 4): the centre sums four blocks
 TEST(Fold, OverlapsSumAsPyTorch) {
   expect_fold_case([](const std::vector<Tensor>& in) { return nabla::fold(in[0], 3, 2); },
-                   {{1, 4, 4}}, {1, 1, 3, 3}, {-0.5, 2.25, 0.0, 0.0, -1.75, 1.0, 0.5, -1.25, 1.0}, {{0.0, -1.0, -0.25, -1.25, -1.0, 0.75, -1.25, 0.5, -0.25, -1.25, -0.5, 1.25, -1.25, 0.5, 1.25, 0.25}});
+                   {{1, 4, 4}}, {1, 1, 3, 3}, {-0.5, 2.25, 0.0, 0.0, -1.75, 1.0, 0.5, -1.25, 1.0},
+                   {{0.0, -1.0, -0.25, -1.25, -1.0, 0.75, -1.25, 0.5, -0.25, -1.25, -0.5, 1.25,
+                     -1.25, 0.5, 1.25, 0.25}});
 }
 
 // As above with fn = lambda x: F.fold(x, (4, 5), (2, 3), dilation=(1, 2), padding=1,
 // stride=(2, 1)), shapes (1, 6, 9)
 TEST(Fold, DilationPaddingStrideMatchPyTorch) {
-  expect_fold_case([](const std::vector<Tensor>& in) { return nabla::fold(in[0], {4, 5}, {2, 3}, {1, 2}, 1, {2, 1}); },
-                   {{1, 6, 9}}, {1, 1, 4, 5}, {-1.0, 0.0, 1.0, 1.25, 0.25, 1.0, 1.25, 0.25, -0.25, -0.5, -1.25, -0.5, 0.75, 0.75, 0.0, 0.75, 0.75, 0.0, -0.75, -0.75}, {{0.0, 0.0, 0.0, 0.0, 0.5, -0.5, 0.0, -1.25, 0.5, 0.0, 0.0, 0.0, -0.5, 1.25, 0.25, 0.5, -0.5, 1.25, 0.0, 0.0, 0.0, 0.25, -0.75, 0.0, 1.25, 0.25, 0.0, 0.0, 0.0, -1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, -1.0, 0.75, -0.25, 0.0, -1.0, 0.75, 0.0, 0.0, 0.0, -0.25, -1.25, 0.0, 0.75, -0.25, 0.0, 0.0, 0.0, 0.0}});
+  expect_fold_case(
+      [](const std::vector<Tensor>& in) {
+        return nabla::fold(in[0], {4, 5}, {2, 3}, {1, 2}, 1, {2, 1});
+      },
+      {{1, 6, 9}}, {1, 1, 4, 5}, {-1.0,  0.0,  1.0,  1.25, 0.25, 1.0,  1.25, 0.25, -0.25, -0.5,
+                                  -1.25, -0.5, 0.75, 0.75, 0.0,  0.75, 0.75, 0.0,  -0.75, -0.75},
+      {{0.0,  0.0,  0.0,  0.0,   0.5,   -0.5, 0.0,  -1.25, 0.5,   0.0,  0.0,   0.0,  -0.5, 1.25,
+        0.25, 0.5,  -0.5, 1.25,  0.0,   0.0,  0.0,  0.25,  -0.75, 0.0,  1.25,  0.25, 0.0,  0.0,
+        0.0,  -1.0, 0.0,  1.0,   0.0,   0.0,  0.0,  0.0,   -1.0,  0.75, -0.25, 0.0,  -1.0, 0.75,
+        0.0,  0.0,  0.0,  -0.25, -1.25, 0.0,  0.75, -0.25, 0.0,   0.0,  0.0,   0.0}});
 }
 
 TEST(Fold, UnbatchedAndViews) {
   const Tensor x = nabla::transpose(normal({9, 8}, 1), 0, 1);  // [8,9] transposed view
   const Tensor got = nabla::fold(x, {4, 4}, 2);
-  const Tensor want = nabla::squeeze(nabla::fold(nabla::unsqueeze(nabla::contiguous(x), 0), {4, 4}, 2), 0);
+  const Tensor want =
+      nabla::squeeze(nabla::fold(nabla::unsqueeze(nabla::contiguous(x), 0), {4, 4}, 2), 0);
   ASSERT_EQ(got.shape(), (Shape{2, 4, 4}));
   expect_tensor(got, want.shape(), want.to_vector(), nabla::f64);
   const std::vector<Tensor> in = {normal({1, 8, 6}, 2).requires_grad_()};
-  const auto fn = [](const std::vector<Tensor>& t) { return nabla::fold(t[0], {3, 4}, 2, 1, 0, 1); };
-  { const auto r = nabla::gradgradcheck(fn, in); EXPECT_TRUE(r.passed) << r.message; }
+  const auto fn = [](const std::vector<Tensor>& t) {
+    return nabla::fold(t[0], {3, 4}, 2, 1, 0, 1);
+  };
+  {
+    const auto r = nabla::gradgradcheck(fn, in);
+    EXPECT_TRUE(r.passed) << r.message;
+  }
 }
 
 TEST(Fold, RejectsBadArguments) {
   const Tensor x = nabla::zeros({1, 4, 4});
-  EXPECT_THAT(message_of([&] { nabla::fold(nabla::zeros({4}), 3, 2); }), AllOf(HasSubstr("nabla::fold"), HasSubstr("[4]")));
-  EXPECT_THAT(message_of([&] { nabla::fold(nabla::zeros({1, 5, 4}), 3, 2); }),
+  EXPECT_THAT(message_of([&] { nabla::fold(nabla::zeros({4}), 3, 2); }),
+              AllOf(HasSubstr("nabla::fold"), HasSubstr("[4]")));
+  EXPECT_THAT(message_of([&] {
+                nabla::fold(nabla::zeros({1, 5, 4}), 3, 2);
+              }),
               AllOf(HasSubstr("5 rows, not divisible by kh·kw = 4")));
   EXPECT_THAT(message_of([&] { nabla::fold(x, 4, 2); }),
               AllOf(HasSubstr("4 blocks"), HasSubstr("takes 9")));
-  EXPECT_THAT(message_of([&] { nabla::fold(x, 3, {2, 0}); }), HasSubstr("kernel_size and output_size must be ≥ 1"));
+  EXPECT_THAT(message_of([&] {
+                nabla::fold(x, 3, {2, 0});
+              }),
+              HasSubstr("kernel_size and output_size must be ≥ 1"));
   EXPECT_THAT(message_of([&] { nabla::fold(x, 3, 2, 0); }), HasSubstr("dilation must be ≥ 1"));
   EXPECT_THAT(message_of([&] { nabla::fold(x, 3, 2, 1, -1); }), HasSubstr("padding must be ≥ 0"));
   EXPECT_THAT(message_of([&] { nabla::fold(x, 3, 2, 1, 0, 0); }), HasSubstr("stride must be ≥ 1"));
-  EXPECT_THAT(message_of([&] { nabla::fold(x, 1, 2); }), HasSubstr("larger than the padded input (1, 1)"));
+  EXPECT_THAT(message_of([&] { nabla::fold(x, 1, 2); }),
+              HasSubstr("larger than the padded input (1, 1)"));
 }
 
 }  // namespace
