@@ -49,7 +49,7 @@ Tensor alpha_dropout(const Tensor& x, double p, bool training, Generator* genera
 namespace detail {
 void register_alpha_dropout(OpRegistry& r) {
   r.add({.name = "alpha_dropout",
-         .formula = "a * (x * keep + alpha' * (p - keep)), p = 0.4, a fixed generator",
+         .formula = "a * (x * keep + alpha' * (p + keep - 1)), p = 0.4, a fixed generator",
          .arity = 1,
          .fn =
              [](const std::vector<Tensor>& in) {

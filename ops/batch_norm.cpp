@@ -413,11 +413,14 @@ std::vector<OpSample> batch_norm_bad_samples(Generator& g, Dtype d) {
 
 void register_batch_norm(OpRegistry& r) {
   r.add({.name = "batch_norm",
-         .formula = "(x - mean) / sqrt(var + eps) * w + b, batch statistics (training)",
+         .formula = "(x - mean) / sqrt(var + 0.1) * w + b, batch statistics (training)",
          .arity = 3,
          .fn =
              [](const std::vector<Tensor>& in) {
-               return batch_norm(in[0], {}, {}, in[1], in[2], /*training=*/true);
+               // eps 0.1: the sweep's expanded layout repeats x along the normalized axes, so the
+               // variance is 0 there and eps 1e-5 would make the curvature (~eps^(-5/2)) defeat
+               // finite differences; the formulas checked are the same for any eps
+               return batch_norm(in[0], {}, {}, in[1], in[2], /*training=*/true, 0.1, 0.1);
              },
          .samples = batch_norm_samples,
          .bad_samples = batch_norm_bad_samples});

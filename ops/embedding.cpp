@@ -99,12 +99,14 @@ Tensor embedding(const Tensor& indices, const Tensor& weight, std::optional<std:
 namespace detail {
 void register_embedding(OpRegistry& r) {
   r.add({.name = "embedding",
-         .formula = "weight[indices], indices [[0,3,1],[3,3,2]], padding_idx 1",
+         .formula = "weight[indices], indices [[0,3,1],[3,3,2]]",
          .arity = 1,
          .fn =
              [](const std::vector<Tensor>& in) {
                const Tensor idx = tensor(std::vector<double>{0, 3, 1, 3, 3, 2}, {2, 3}, i64);
-               return embedding(idx, in[0], 1);
+               // no padding_idx: its row is used but gets no gradient (as PyTorch), which
+               // finite differences would report as a mismatch
+               return embedding(idx, in[0]);
              },
          .samples =
              [](Generator& g, Dtype d) {

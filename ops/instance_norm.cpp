@@ -78,11 +78,14 @@ Tensor instance_norm(const Tensor& x, const Tensor& running_mean, const Tensor& 
 namespace detail {
 void register_instance_norm(OpRegistry& r) {
   r.add({.name = "instance_norm",
-         .formula = "(x - mean) / sqrt(var + eps) * w + b per sample and channel",
+         .formula = "(x - mean) / sqrt(var + 0.1) * w + b per sample and channel",
          .arity = 3,
          .fn =
              [](const std::vector<Tensor>& in) {
-               return instance_norm(in[0], {}, {}, in[1], in[2]);
+               // eps 0.1: the sweep's expanded layout repeats x along the normalized axes, so the
+               // variance is 0 there and eps 1e-5 would make the curvature (~eps^(-5/2)) defeat
+               // finite differences; the formulas checked are the same for any eps
+               return instance_norm(in[0], {}, {}, in[1], in[2], true, 0.1, 0.1);
              },
          .samples =
              [](Generator& g, Dtype d) {

@@ -57,11 +57,14 @@ Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& 
 namespace detail {
 void register_layer_norm(OpRegistry& r) {
   r.add({.name = "layer_norm",
-         .formula = "(x - mean) / sqrt(var + eps) * w + b over the last axis",
+         .formula = "(x - mean) / sqrt(var + 0.1) * w + b over the last axis",
          .arity = 3,
          .fn =
              [](const std::vector<Tensor>& in) {
-               return layer_norm(in[0], {in[0].shape().back()}, in[1], in[2]);
+               // eps 0.1: the sweep's expanded layout repeats x along the normalized axes, so the
+               // variance is 0 there and eps 1e-5 would make the curvature (~eps^(-5/2)) defeat
+               // finite differences; the formulas checked are the same for any eps
+               return layer_norm(in[0], {in[0].shape().back()}, in[1], in[2], 0.1);
              },
          .samples =
              [](Generator& g, Dtype d) {
