@@ -429,13 +429,16 @@ void register_batch_norm(OpRegistry& r) {
          .arity = 3,
          .fn =
              [](const std::vector<Tensor>& in) {
-               const std::int64_t c = in[0].shape().size() >= 2 ? in[0].shape()[1] : 1;
+               // any x (the fuzzer's too): statistics of 1 channel when x has no axis 1
+               const bool shaped = in[0].defined() && in[0].dim() >= 2;
+               const std::int64_t c = shaped ? in[0].shape()[1] : 1;
+               const Dtype dt = shaped && is_floating_point(in[0].dtype()) ? in[0].dtype() : f64;
                std::vector<double> m(static_cast<std::size_t>(c)), v(m.size());
                for (std::size_t i = 0; i < m.size(); ++i) {
                  m[i] = 0.1 * static_cast<double>(i) - 0.2;
                  v[i] = 0.5 + 0.25 * static_cast<double>(i);
                }
-               return batch_norm(in[0], tensor(m, {c}, in[0].dtype()), tensor(v, {c}, in[0].dtype()),
+               return batch_norm(in[0], tensor(m, {c}, dt), tensor(v, {c}, dt),
                                  in[1], in[2], /*training=*/false);
              },
          .samples = batch_norm_samples,
