@@ -15,8 +15,8 @@
 
 #include <cmath>
 
-#include "nabla/normalization.hpp"
 #include "kernels/parallel.hpp"
+#include "nabla/normalization.hpp"
 #include "ops/op_common.hpp"
 
 namespace nabla {
@@ -38,7 +38,8 @@ NCS ncs_of(const Shape& shape) {
 
 // Channels per parallel piece, so that each piece has about kParallelGrain values.
 std::int64_t channel_grain(const NCS& d) {
-  return std::max<std::int64_t>(1, detail::kParallelGrain / std::max<std::int64_t>(1, d.per_channel()));
+  return std::max<std::int64_t>(
+      1, detail::kParallelGrain / std::max<std::int64_t>(1, d.per_channel()));
 }
 
 // Σ (p[i] − shift) and Σ (p[i] − shift)², eight lanes (so the compiler vectorizes).
@@ -103,7 +104,8 @@ void channel_stats(const T* x, const NCS& d, std::vector<double>& mean, std::vec
         for (std::int64_t c = lo; c < hi; ++c) {
           const T shift = x[c * d.s];  // shifting by a sample keeps Σv² − (Σv)²/M accurate
           double s1 = 0, s2 = 0;
-          for (std::int64_t b = 0; b < d.n; ++b) shifted_sums(x + (b * d.c + c) * d.s, d.s, shift, s1, s2);
+          for (std::int64_t b = 0; b < d.n; ++b)
+            shifted_sums(x + (b * d.c + c) * d.s, d.s, shift, s1, s2);
           const double mu = s1 / m;
           mean[static_cast<std::size_t>(c)] = static_cast<double>(shift) + mu;
           var[static_cast<std::size_t>(c)] = std::max(0.0, s2 / m - mu * mu);
@@ -191,7 +193,8 @@ struct BatchNormNode final : Node {
     if (need_x) {
       Tensor scale = w.defined() ? mul(per_channel(w, r), invstd) : invstd;  // [1,C,1..]
       if (training_) {
-        const Tensor inner = sub(sub(g, mean(g, axes, true)), mul(xhat, mean(mul(g, xhat), axes, true)));
+        const Tensor inner =
+            sub(sub(g, mean(g, axes, true)), mul(xhat, mean(mul(g, xhat), axes, true)));
         grads[0] = mul(scale, inner);
       } else {
         grads[0] = mul(g, scale);
@@ -233,7 +236,8 @@ struct BatchNormNode final : Node {
       if (need_w) {
         Tensor gw = detail::make_tensor({d.c}, x.dtype(), "batch_norm");
         T* p = detail::data_ptr<T>(gw);
-        for (std::size_t c = 0; c < C; ++c) p[c] = static_cast<T>(sgx[c] * static_cast<double>(ip[c]));
+        for (std::size_t c = 0; c < C; ++c)
+          p[c] = static_cast<T>(sgx[c] * static_cast<double>(ip[c]));
         grads[1] = gw;
       }
       if (need_b) {
@@ -268,8 +272,8 @@ void check_channel_vector(const Tensor& v, const char* what, const Tensor& x) {
   const std::int64_t c = x.shape()[1];
   if (v.dim() != 1 || v.shape()[0] != c) {
     throw std::invalid_argument(fmt::format(
-        "nabla::batch_norm: {} has shape {}, but x {} has {} channels (axis 1): expected [{}]", what,
-        shape_str(v.shape()), shape_str(x.shape()), c, c));
+        "nabla::batch_norm: {} has shape {}, but x {} has {} channels (axis 1): expected [{}]",
+        what, shape_str(v.shape()), shape_str(x.shape()), c, c));
   }
   if (v.dtype() != x.dtype()) {
     throw std::invalid_argument(fmt::format("nabla::batch_norm: {} is {}, but x is {}", what,
@@ -286,8 +290,9 @@ Tensor batch_norm(const Tensor& x_in, const Tensor& running_mean, const Tensor& 
   detail::check_defined("batch_norm", x_in, "x");
   detail::check_floating("batch_norm", x_in, "x");
   if (x_in.dim() < 2) {
-    throw std::invalid_argument(fmt::format(
-        "nabla::batch_norm: x must have rank ≥ 2 ([N,C,*]), got shape {}", shape_str(x_in.shape())));
+    throw std::invalid_argument(
+        fmt::format("nabla::batch_norm: x must have rank ≥ 2 ([N,C,*]), got shape {}",
+                    shape_str(x_in.shape())));
   }
   check_channel_vector(running_mean, "running_mean", x_in);
   check_channel_vector(running_var, "running_var", x_in);
@@ -381,7 +386,8 @@ Tensor batch_norm(const Tensor& x_in, const Tensor& running_mean, const Tensor& 
   std::vector<Tensor> inputs{x_in};
   if (weight.defined()) inputs.push_back(weight);
   if (bias.defined()) inputs.push_back(bias);
-  if (auto node = record<BatchNormNode>(result, inputs, training, eps, weight.defined(), bias.defined())) {
+  if (auto node =
+          record<BatchNormNode>(result, inputs, training, eps, weight.defined(), bias.defined())) {
     node->x_ = node->save(x);
     if (weight.defined()) node->w_ = node->save(weight);
     node->mean_ = node->save(mean_t);
@@ -396,8 +402,9 @@ namespace {
 std::vector<OpSample> batch_norm_samples(Generator& g, Dtype d) {
   auto s = [&](const char* label, const Shape& x) {
     const Shape c{x[1]};
-    return OpSample{label, {sample_tensor(x, g, d), sample_tensor(c, g, d, Domain::positive),
-                            sample_tensor(c, g, d)}};
+    return OpSample{
+        label,
+        {sample_tensor(x, g, d), sample_tensor(c, g, d, Domain::positive), sample_tensor(c, g, d)}};
   };
   return {s("[N,C] [4,3]", {4, 3}), s("[N,C,L] [3,2,4]", {3, 2, 4}),
           s("[N,C,H,W] [2,3,2,2]", {2, 3, 2, 2})};
@@ -407,7 +414,8 @@ std::vector<OpSample> batch_norm_bad_samples(Generator& g, Dtype d) {
            {sample_tensor({4, 3}, g, d), sample_tensor({2}, g, d), sample_tensor({3}, g, d)}},
           {"one value per channel [1,3]",
            {sample_tensor({1, 3}, g, d), sample_tensor({3}, g, d), sample_tensor({3}, g, d)}},
-          {"rank 1 [3]", {sample_tensor({3}, g, d), sample_tensor({3}, g, d), sample_tensor({3}, g, d)}}};
+          {"rank 1 [3]",
+           {sample_tensor({3}, g, d), sample_tensor({3}, g, d), sample_tensor({3}, g, d)}}};
 }
 }  // namespace
 
@@ -438,15 +446,16 @@ void register_batch_norm(OpRegistry& r) {
                  m[i] = 0.1 * static_cast<double>(i) - 0.2;
                  v[i] = 0.5 + 0.25 * static_cast<double>(i);
                }
-               return batch_norm(in[0], tensor(m, {c}, dt), tensor(v, {c}, dt),
-                                 in[1], in[2], /*training=*/false);
+               return batch_norm(in[0], tensor(m, {c}, dt), tensor(v, {c}, dt), in[1], in[2],
+                                 /*training=*/false);
              },
          .samples = batch_norm_samples,
-         .bad_samples = [](Generator& g, Dtype d) {
-           auto all = batch_norm_bad_samples(g, d);
-           all.erase(all.begin() + 1);  // one value per channel is fine in evaluation
-           return all;
-         }});
+         .bad_samples =
+             [](Generator& g, Dtype d) {
+               auto all = batch_norm_bad_samples(g, d);
+               all.erase(all.begin() + 1);  // one value per channel is fine in evaluation
+               return all;
+             }});
 }
 }  // namespace detail
 }  // namespace nabla

@@ -22,8 +22,8 @@ Tensor bilinear(const Tensor& x1, const Tensor& x2, const Tensor& weight, const 
   detail::check_floating("bilinear", x1, "x1");
   const Shape& s1 = x1.shape();
   const Shape& s2 = x2.shape();
-  const bool lead_match = s1.size() == s2.size() && s1.size() >= 1 &&
-                          std::equal(s1.begin(), s1.end() - 1, s2.begin());
+  const bool lead_match =
+      s1.size() == s2.size() && s1.size() >= 1 && std::equal(s1.begin(), s1.end() - 1, s2.begin());
   if (!lead_match || weight.dim() != 3 || weight.shape()[1] != s1.back() ||
       weight.shape()[2] != s2.back()) {
     throw std::invalid_argument(fmt::format(
@@ -33,9 +33,12 @@ Tensor bilinear(const Tensor& x1, const Tensor& x2, const Tensor& weight, const 
   }
   for (const Tensor* t : {&x2, &weight, &bias}) {
     if (t->defined() && t->dtype() != x1.dtype()) {
-      throw std::invalid_argument(fmt::format(
-          "nabla::bilinear: x1 is {}, but {} is {}", dtype_name(x1.dtype()),
-          t == &x2 ? "x2" : t == &weight ? "weight" : "bias", dtype_name(t->dtype())));
+      throw std::invalid_argument(fmt::format("nabla::bilinear: x1 is {}, but {} is {}",
+                                              dtype_name(x1.dtype()),
+                                              t == &x2       ? "x2"
+                                              : t == &weight ? "weight"
+                                                             : "bias",
+                                              dtype_name(t->dtype())));
     }
   }
   const std::int64_t out = weight.shape()[0], in1 = s1.back(), in2 = s2.back();
@@ -43,11 +46,11 @@ Tensor bilinear(const Tensor& x1, const Tensor& x2, const Tensor& weight, const 
     throw std::invalid_argument(fmt::format("nabla::bilinear: bias has shape {}, expected [{}]",
                                             shape_str(bias.shape()), out));
   }
-  const Tensor a = reshape(x1, {-1, in1});                               // [B, in1]
-  const Tensor c = reshape(x2, {-1, in2});                               // [B, in2]
+  const Tensor a = reshape(x1, {-1, in1});                                 // [B, in1]
+  const Tensor c = reshape(x2, {-1, in2});                                 // [B, in2]
   const Tensor w = reshape(permute(weight, {1, 0, 2}), {in1, out * in2});  // [in1, out·in2]
-  const Tensor t = reshape(matmul(a, w), {-1, out, in2});               // [B, out, in2]
-  Tensor y = sum(mul(t, unsqueeze(c, 1)), {2});                          // [B, out]
+  const Tensor t = reshape(matmul(a, w), {-1, out, in2});                  // [B, out, in2]
+  Tensor y = sum(mul(t, unsqueeze(c, 1)), {2});                            // [B, out]
   if (bias.defined()) y = add(y, bias);
   Shape result(s1.begin(), s1.end() - 1);
   result.push_back(out);
@@ -67,8 +70,9 @@ void register_bilinear(OpRegistry& r) {
                  Shape a = lead, b = lead;
                  a.push_back(i1);
                  b.push_back(i2);
-                 return OpSample{label, {sample_tensor(a, g, d), sample_tensor(b, g, d),
-                                         sample_tensor({out, i1, i2}, g, d), sample_tensor({out}, g, d)}};
+                 return OpSample{label,
+                                 {sample_tensor(a, g, d), sample_tensor(b, g, d),
+                                  sample_tensor({out, i1, i2}, g, d), sample_tensor({out}, g, d)}};
                };
                return std::vector<OpSample>{s("[3,2]x[3,4]→[3,2]", {3}, 2, 4, 2),
                                             s("[2,2,3]x[2,2,2]→[2,2,3]", {2, 2}, 3, 2, 3)};

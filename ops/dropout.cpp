@@ -16,7 +16,9 @@ namespace {
 // result = x ⊙ m (+ c): the rule of every dropout, m a constant mask (broadcast to x).
 struct MaskNode final : Node {
   explicit MaskNode(const char* name) : Node(name) {}
-  std::vector<Tensor> backward(const Tensor& grad_out) override { return {mul(grad_out, saved(0))}; }
+  std::vector<Tensor> backward(const Tensor& grad_out) override {
+    return {mul(grad_out, saved(0))};
+  }
 };
 }  // namespace
 
@@ -64,8 +66,8 @@ Tensor dropout(const Tensor& x, double p, bool training, Generator* generator, C
   detail::check_dropout_p("dropout", p);
   if (!training || p == 0.0) return x;
   const double keep = p == 1.0 ? 0.0 : 1.0 / (1.0 - p);
-  return detail::apply_mask("dropout", x, detail::draw_mask(x.shape(), x.dtype(), p, keep, 0.0, generator),
-                            {});
+  return detail::apply_mask("dropout", x,
+                            detail::draw_mask(x.shape(), x.dtype(), p, keep, 0.0, generator), {});
 }
 
 namespace detail {

@@ -33,8 +33,8 @@ Tensor dropout2d(const Tensor& x, double p, bool training, Generator* generator,
   Shape ms = x.shape();
   for (std::int64_t i = x.dim() - 2; i < x.dim(); ++i) ms[static_cast<std::size_t>(i)] = 1;
   const double keep = p == 1.0 ? 0.0 : 1.0 / (1.0 - p);
-  return detail::apply_mask("dropout2d", x, detail::draw_mask(ms, x.dtype(), p, keep, 0.0, generator),
-                            {});
+  return detail::apply_mask("dropout2d", x,
+                            detail::draw_mask(ms, x.dtype(), p, keep, 0.0, generator), {});
 }
 
 namespace detail {
@@ -49,8 +49,9 @@ void register_dropout2d(OpRegistry& r) {
              },
          .samples =
              [](Generator& g, Dtype d) {
-               return std::vector<OpSample>{{"[N,C,H,W] [2,3,2,2]", {sample_tensor({2, 3, 2, 2}, g, d)}},
-                                            {"[C,H,W] [4,2,3]", {sample_tensor({4, 2, 3}, g, d)}}};
+               return std::vector<OpSample>{
+                   {"[N,C,H,W] [2,3,2,2]", {sample_tensor({2, 3, 2, 2}, g, d)}},
+                   {"[C,H,W] [4,2,3]", {sample_tensor({4, 2, 3}, g, d)}}};
              },
          .bad_samples =
              [](Generator& g, Dtype d) {

@@ -41,19 +41,21 @@ void check_embedding_weight(const char* op, const Tensor& weight) {
   check_defined(op, weight, "weight");
   check_floating(op, weight, "weight");
   if (weight.dim() != 2) {
-    throw std::invalid_argument(fmt::format("nabla::{}: weight must be 2-d [num_embeddings, dim], got {}",
-                                            op, shape_str(weight.shape())));
+    throw std::invalid_argument(
+        fmt::format("nabla::{}: weight must be 2-d [num_embeddings, dim], got {}", op,
+                    shape_str(weight.shape())));
   }
 }
 
 // padding_idx in [−V, V) as a row number, or −1 when absent.
-std::int64_t padding_row(const char* op, std::optional<std::int64_t> padding_idx, std::int64_t rows) {
+std::int64_t padding_row(const char* op, std::optional<std::int64_t> padding_idx,
+                         std::int64_t rows) {
   if (!padding_idx) return -1;
   const std::int64_t p = *padding_idx;
   if (p < -rows || p >= rows) {
-    throw std::out_of_range(fmt::format(
-        "nabla::{}: padding_idx {} must be within the {} rows of weight ([{}, {}))", op, p, rows,
-        -rows, rows));
+    throw std::out_of_range(
+        fmt::format("nabla::{}: padding_idx {} must be within the {} rows of weight ([{}, {}))", op,
+                    p, rows, -rows, rows));
   }
   return p < 0 ? p + rows : p;
 }
@@ -66,8 +68,9 @@ Tensor block_padding(const Tensor& rows, const Tensor& idx, std::int64_t pad) {
 }
 }  // namespace detail
 
-Tensor embedding(const Tensor& indices, const Tensor& weight, std::optional<std::int64_t> padding_idx,
-                 std::optional<double> max_norm, double norm_type, CallSite where) {
+Tensor embedding(const Tensor& indices, const Tensor& weight,
+                 std::optional<std::int64_t> padding_idx, std::optional<double> max_norm,
+                 double norm_type, CallSite where) {
   detail::CallSiteScope site(where);
   detail::check_embedding_weight("embedding", weight);
   const std::int64_t v = weight.shape()[0], dim = weight.shape()[1];
@@ -75,9 +78,9 @@ Tensor embedding(const Tensor& indices, const Tensor& weight, std::optional<std:
   const std::int64_t pad = detail::padding_row("embedding", padding_idx, v);
   if (max_norm) {
     if (!(*max_norm > 0.0) || !(norm_type > 0.0)) {
-      throw std::invalid_argument(fmt::format(
-          "nabla::embedding: max_norm and norm_type must be positive, got {} and {}", *max_norm,
-          norm_type));
+      throw std::invalid_argument(
+          fmt::format("nabla::embedding: max_norm and norm_type must be positive, got {} and {}",
+                      *max_norm, norm_type));
     }
     NoGradGuard no_grad;
     const std::int64_t* p = detail::data_ptr<std::int64_t>(idx);

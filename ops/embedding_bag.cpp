@@ -18,7 +18,8 @@ namespace nabla {
 namespace detail {
 Tensor checked_indices(const char* op, const Tensor& indices, std::int64_t rows);
 void check_embedding_weight(const char* op, const Tensor& weight);
-std::int64_t padding_row(const char* op, std::optional<std::int64_t> padding_idx, std::int64_t rows);
+std::int64_t padding_row(const char* op, std::optional<std::int64_t> padding_idx,
+                         std::int64_t rows);
 }  // namespace detail
 
 Tensor embedding_bag(const Tensor& indices, const Tensor& weight, const Tensor& offsets,
@@ -46,8 +47,9 @@ Tensor embedding_bag(const Tensor& indices, const Tensor& weight, const Tensor& 
       throw std::invalid_argument("nabla::embedding_bag: 1-d indices need offsets");
     }
     if (offsets.dtype() != i64 && offsets.dtype() != i32) {
-      throw std::invalid_argument(fmt::format(
-          "nabla::embedding_bag: offsets must be int64 or int32, got {}", dtype_name(offsets.dtype())));
+      throw std::invalid_argument(
+          fmt::format("nabla::embedding_bag: offsets must be int64 or int32, got {}",
+                      dtype_name(offsets.dtype())));
     }
     if (offsets.dim() != 1) {
       throw std::invalid_argument(fmt::format("nabla::embedding_bag: offsets must be 1-d, got {}",
@@ -64,16 +66,17 @@ Tensor embedding_bag(const Tensor& indices, const Tensor& weight, const Tensor& 
       }
     }
   } else {
-    throw std::invalid_argument(fmt::format(
-        "nabla::embedding_bag: indices must be 1-d (with offsets) or 2-d, got {}",
-        shape_str(indices.shape())));
+    throw std::invalid_argument(
+        fmt::format("nabla::embedding_bag: indices must be 1-d (with offsets) or 2-d, got {}",
+                    shape_str(indices.shape())));
   }
   if (per_sample_weights.defined()) {
     if (mode != EmbeddingBagMode::sum) {
       throw std::invalid_argument(
           "nabla::embedding_bag: per_sample_weights is only supported for mode sum");
     }
-    if (per_sample_weights.shape() != indices.shape() || per_sample_weights.dtype() != weight.dtype()) {
+    if (per_sample_weights.shape() != indices.shape() ||
+        per_sample_weights.dtype() != weight.dtype()) {
       throw std::invalid_argument(fmt::format(
           "nabla::embedding_bag: per_sample_weights {} {} must have the indices' shape {} and "
           "weight's dtype {}",
@@ -117,7 +120,8 @@ Tensor embedding_bag(const Tensor& indices, const Tensor& weight, const Tensor& 
   Tensor total = index_add(zeros({bags, dim}, weight.dtype()), 0, tensor(kept_bag, {k}, i64), rows);
   if (mode == EmbeddingBagMode::sum) return total;
   std::vector<double> denom(count.size());
-  for (std::size_t b = 0; b < count.size(); ++b) denom[b] = static_cast<double>(std::max<std::int64_t>(count[b], 1));
+  for (std::size_t b = 0; b < count.size(); ++b)
+    denom[b] = static_cast<double>(std::max<std::int64_t>(count[b], 1));
   return div(total, tensor(denom, {bags, 1}, weight.dtype()));
 }
 
@@ -149,8 +153,10 @@ OpInfo embedding_bag_info(const char* name, const char* formula, EmbeddingBagMod
 void register_embedding_bag(OpRegistry& r) {
   r.add(embedding_bag_info("embedding_bag", "mean of weight rows per bag, padding_idx 3",
                            EmbeddingBagMode::mean));
-  r.add(embedding_bag_info("embedding_bag_sum", "sum of weight rows per bag", EmbeddingBagMode::sum));
-  r.add(embedding_bag_info("embedding_bag_max", "max of weight rows per bag", EmbeddingBagMode::max));
+  r.add(
+      embedding_bag_info("embedding_bag_sum", "sum of weight rows per bag", EmbeddingBagMode::sum));
+  r.add(
+      embedding_bag_info("embedding_bag_max", "max of weight rows per bag", EmbeddingBagMode::max));
 }
 }  // namespace detail
 }  // namespace nabla

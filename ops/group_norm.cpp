@@ -58,17 +58,19 @@ void register_group_norm(OpRegistry& r) {
              [](Generator& g, Dtype d) {
                auto s = [&](const char* label, const Shape& x) {
                  const Shape w{x[1]};
-                 return OpSample{label, {sample_tensor(x, g, d), sample_tensor(w, g, d, Domain::positive),
-                                         sample_tensor(w, g, d)}};
+                 return OpSample{label,
+                                 {sample_tensor(x, g, d), sample_tensor(w, g, d, Domain::positive),
+                                  sample_tensor(w, g, d)}};
                };
-               return std::vector<OpSample>{s("[N,C] [3,4]", {3, 4}), s("[N,C,L] [2,4,3]", {2, 4, 3}),
+               return std::vector<OpSample>{s("[N,C] [3,4]", {3, 4}),
+                                            s("[N,C,L] [2,4,3]", {2, 4, 3}),
                                             s("[N,C,H,W] [2,2,2,3]", {2, 2, 2, 3})};
              },
          .bad_samples =
              [](Generator& g, Dtype d) {
-               return std::vector<OpSample>{
-                   {"3 channels in 2 groups",
-                    {sample_tensor({2, 3, 2}, g, d), sample_tensor({3}, g, d), sample_tensor({3}, g, d)}}};
+               return std::vector<OpSample>{{"3 channels in 2 groups",
+                                             {sample_tensor({2, 3, 2}, g, d),
+                                              sample_tensor({3}, g, d), sample_tensor({3}, g, d)}}};
              }});
 }
 }  // namespace detail

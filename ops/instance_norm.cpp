@@ -91,19 +91,21 @@ void register_instance_norm(OpRegistry& r) {
              [](Generator& g, Dtype d) {
                auto s = [&](const char* label, const Shape& x) {
                  const Shape w{x[1]};
-                 return OpSample{label, {sample_tensor(x, g, d), sample_tensor(w, g, d, Domain::positive),
-                                         sample_tensor(w, g, d)}};
+                 return OpSample{label,
+                                 {sample_tensor(x, g, d), sample_tensor(w, g, d, Domain::positive),
+                                  sample_tensor(w, g, d)}};
                };
                return std::vector<OpSample>{s("[N,C,L] [2,3,4]", {2, 3, 4}),
                                             s("[N,C,H,W] [2,2,2,3]", {2, 2, 2, 3})};
              },
          .bad_samples =
              [](Generator& g, Dtype d) {
-               return std::vector<OpSample>{
-                   {"rank 2 [3,4]",
-                    {sample_tensor({3, 4}, g, d), sample_tensor({4}, g, d), sample_tensor({4}, g, d)}},
-                   {"weight [2] for 3 channels",
-                    {sample_tensor({2, 3, 4}, g, d), sample_tensor({2}, g, d), sample_tensor({3}, g, d)}}};
+               return std::vector<OpSample>{{"rank 2 [3,4]",
+                                             {sample_tensor({3, 4}, g, d), sample_tensor({4}, g, d),
+                                              sample_tensor({4}, g, d)}},
+                                            {"weight [2] for 3 channels",
+                                             {sample_tensor({2, 3, 4}, g, d),
+                                              sample_tensor({2}, g, d), sample_tensor({3}, g, d)}}};
              }});
 }
 }  // namespace detail

@@ -45,7 +45,8 @@ Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& 
   detail::check_norm_param("layer_norm", weight, "weight", normalized_shape, x);
   detail::check_norm_param("layer_norm", bias, "bias", normalized_shape, x);
   std::vector<std::int64_t> axes;
-  for (std::size_t i = s.size() - k; i < s.size(); ++i) axes.push_back(static_cast<std::int64_t>(i));
+  for (std::size_t i = s.size() - k; i < s.size(); ++i)
+    axes.push_back(static_cast<std::int64_t>(i));
   const Tensor mu = mean(x, axes, true);
   const Tensor xc = sub(x, mu);
   Tensor y = mul(xc, rsqrt(add(mean(mul(xc, xc), axes, true), eps)));
@@ -65,23 +66,25 @@ void register_layer_norm(OpRegistry& r) {
                // variance is 0 there and eps 1e-5 would make the curvature (~eps^(-5/2)) defeat
                // finite differences; the formulas checked are the same for any eps
                // a 0-d x (the fuzzer's) gets an empty normalized_shape, which throws
-               const Shape last = in[0].defined() && in[0].dim() > 0 ? Shape{in[0].shape().back()} : Shape{};
+               const Shape last =
+                   in[0].defined() && in[0].dim() > 0 ? Shape{in[0].shape().back()} : Shape{};
                return layer_norm(in[0], last, in[1], in[2], 0.1);
              },
          .samples =
              [](Generator& g, Dtype d) {
                auto s = [&](const char* label, const Shape& x) {
                  const Shape w{x.back()};
-                 return OpSample{label, {sample_tensor(x, g, d), sample_tensor(w, g, d, Domain::positive),
-                                         sample_tensor(w, g, d)}};
+                 return OpSample{label,
+                                 {sample_tensor(x, g, d), sample_tensor(w, g, d, Domain::positive),
+                                  sample_tensor(w, g, d)}};
                };
                return std::vector<OpSample>{s("[3,4]", {3, 4}), s("[2,3,5]", {2, 3, 5})};
              },
          .bad_samples =
              [](Generator& g, Dtype d) {
-               return std::vector<OpSample>{
-                   {"weight [3] for last axis 4",
-                    {sample_tensor({2, 4}, g, d), sample_tensor({3}, g, d), sample_tensor({4}, g, d)}}};
+               return std::vector<OpSample>{{"weight [3] for last axis 4",
+                                             {sample_tensor({2, 4}, g, d), sample_tensor({3}, g, d),
+                                              sample_tensor({4}, g, d)}}};
              }});
 }
 }  // namespace detail

@@ -29,9 +29,9 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias, CallSit
   }
   if (bias.defined()) {
     if (bias.dim() != 1 || bias.shape()[0] != weight.shape()[0]) {
-      throw std::invalid_argument(fmt::format(
-          "nabla::linear: bias has shape {}, expected [{}] (weight {})", shape_str(bias.shape()),
-          weight.shape()[0], shape_str(weight.shape())));
+      throw std::invalid_argument(
+          fmt::format("nabla::linear: bias has shape {}, expected [{}] (weight {})",
+                      shape_str(bias.shape()), weight.shape()[0], shape_str(weight.shape())));
     }
     if (bias.dtype() != x.dtype()) {
       throw std::invalid_argument(fmt::format("nabla::linear: bias is {}, but x is {}",
@@ -51,19 +51,23 @@ void register_linear(OpRegistry& r) {
          .samples =
              [](Generator& g, Dtype d) {
                auto s = [&](const char* label, const Shape& x, std::int64_t out) {
-                 return OpSample{label, {sample_tensor(x, g, d), sample_tensor({out, x.back()}, g, d),
-                                         sample_tensor({out}, g, d)}};
+                 return OpSample{label,
+                                 {sample_tensor(x, g, d), sample_tensor({out, x.back()}, g, d),
+                                  sample_tensor({out}, g, d)}};
                };
-               return std::vector<OpSample>{s("[3,4]→[3,2]", {3, 4}, 2), s("[2,3,4]→[2,3,5]", {2, 3, 4}, 5),
+               return std::vector<OpSample>{s("[3,4]→[3,2]", {3, 4}, 2),
+                                            s("[2,3,4]→[2,3,5]", {2, 3, 4}, 5),
                                             s("vector [4]→[3]", {4}, 3)};
              },
          .bad_samples =
              [](Generator& g, Dtype d) {
                return std::vector<OpSample>{
                    {"in 4 vs weight in 3",
-                    {sample_tensor({2, 4}, g, d), sample_tensor({5, 3}, g, d), sample_tensor({5}, g, d)}},
+                    {sample_tensor({2, 4}, g, d), sample_tensor({5, 3}, g, d),
+                     sample_tensor({5}, g, d)}},
                    {"bias [4] for out 5",
-                    {sample_tensor({2, 3}, g, d), sample_tensor({5, 3}, g, d), sample_tensor({4}, g, d)}}};
+                    {sample_tensor({2, 3}, g, d), sample_tensor({5, 3}, g, d),
+                     sample_tensor({4}, g, d)}}};
              }});
 }
 }  // namespace detail

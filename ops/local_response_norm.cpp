@@ -19,9 +19,9 @@ Tensor local_response_norm(const Tensor& x, std::int64_t size, double alpha, dou
   detail::check_defined("local_response_norm", x, "x");
   detail::check_floating("local_response_norm", x, "x");
   if (x.dim() < 3) {
-    throw std::invalid_argument(fmt::format(
-        "nabla::local_response_norm: x must have rank ≥ 3 ([N,C,*]), got shape {}",
-        shape_str(x.shape())));
+    throw std::invalid_argument(
+        fmt::format("nabla::local_response_norm: x must have rank ≥ 3 ([N,C,*]), got shape {}",
+                    shape_str(x.shape())));
   }
   if (size < 1) {
     throw std::invalid_argument(
@@ -44,11 +44,15 @@ void register_local_response_norm(OpRegistry& r) {
   r.add({.name = "local_response_norm",
          .formula = "x / (k + alpha/size * sum of x^2 over 3 channels)^beta, alpha 0.5",
          .arity = 1,
-         .fn = [](const std::vector<Tensor>& in) { return local_response_norm(in[0], 3, 0.5, 0.75, 1.0); },
+         .fn =
+             [](const std::vector<Tensor>& in) {
+               return local_response_norm(in[0], 3, 0.5, 0.75, 1.0);
+             },
          .samples =
              [](Generator& g, Dtype d) {
-               return std::vector<OpSample>{{"[N,C,L] [2,4,3]", {sample_tensor({2, 4, 3}, g, d)}},
-                                            {"[N,C,H,W] [1,5,2,2]", {sample_tensor({1, 5, 2, 2}, g, d)}}};
+               return std::vector<OpSample>{
+                   {"[N,C,L] [2,4,3]", {sample_tensor({2, 4, 3}, g, d)}},
+                   {"[N,C,H,W] [1,5,2,2]", {sample_tensor({1, 5, 2, 2}, g, d)}}};
              },
          .bad_samples =
              [](Generator& g, Dtype d) {

@@ -104,8 +104,8 @@ Tensor local_response_norm(const Tensor& x, std::int64_t size, double alpha = 1e
 /// Dropout, as torch.nn.functional.dropout: each element zeroed with probability p, the
 /// others scaled by 1/(1 − p); p = 1 gives zeros. Recorded as one op that saves its mask:
 /// grad_x = grad ⊙ mask.
-Tensor dropout(const Tensor& x, double p = 0.5, bool training = true, Generator* generator = nullptr,
-               CallSite where = std::source_location::current());
+Tensor dropout(const Tensor& x, double p = 0.5, bool training = true,
+               Generator* generator = nullptr, CallSite where = std::source_location::current());
 
 /// Channel dropout, as torch.nn.functional.dropout2d: whole channels of x [N,C,H,W] (or
 /// [C,H,W], one sample without a batch axis) zeroed with probability p, the rest scaled by

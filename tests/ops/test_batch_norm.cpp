@@ -15,7 +15,8 @@ using testing::HasSubstr;
 // x = sin(0.37·k)·2 + 0.5 and the output weights cos(0.11·k), k = 0..23, as [2,3,2,2].
 Tensor bn_input(Dtype d) {
   std::vector<double> v(24);
-  for (std::size_t k = 0; k < v.size(); ++k) v[k] = std::sin(0.37 * static_cast<double>(k)) * 2 + 0.5;
+  for (std::size_t k = 0; k < v.size(); ++k)
+    v[k] = std::sin(0.37 * static_cast<double>(k)) * 2 + 0.5;
   return nabla::tensor(v, {2, 3, 2, 2}, d);
 }
 Tensor bn_out_weights(Dtype d) {
@@ -40,11 +41,11 @@ const std::vector<double> kTrainY = {
     -0.223437103904, -3.084665727228, -1.859261597754, -0.636979052717, 0.416751699401,
     -0.600402015666, -0.744717145415, -0.689952494941, -0.443520202773};
 const std::vector<double> kTrainGx = {
-    0.122830942535,  0.051609127214,  -0.014382500258, -0.066977092018, 0.396391018711,
-    0.359018794742,  0.495978731271,  0.775690968169,  -0.485999045431, -0.210860737048,
-    0.054713050714,  0.283428877817,  0.048665153579,  0.017749486625,  -0.0395054547,
-    -0.119989662976, 0.538620768664,  -0.175591691739, -0.882415258588, -1.50769333123,
-    0.008977433085,  0.016090693875,  0.0941240226,    0.239525704389};
+    0.122830942535,  0.051609127214, -0.014382500258, -0.066977092018, 0.396391018711,
+    0.359018794742,  0.495978731271, 0.775690968169,  -0.485999045431, -0.210860737048,
+    0.054713050714,  0.283428877817, 0.048665153579,  0.017749486625,  -0.0395054547,
+    -0.119989662976, 0.538620768664, -0.175591691739, -0.882415258588, -1.50769333123,
+    0.008977433085,  0.016090693875, 0.0941240226,    0.239525704389};
 const std::vector<double> kEvalY = {
     0.24491011091,   0.583295364238,  0.875881760966,  1.08306910488,   2.454045113323,
     2.378525511746,  2.019080846664,  1.424360267265,  -0.627560565963, 0.278251524952,
@@ -143,7 +144,9 @@ TEST(BatchNorm, RejectsBadArguments) {
                     HasSubstr("3 channels")));
   EXPECT_THAT(message_of([&] { nabla::batch_norm(x, c3, nabla::ones({2}), {}, {}, true); }),
               AllOf(HasSubstr("nabla::batch_norm"), HasSubstr("running_var has shape [2]")));
-  EXPECT_THAT(message_of([&] { nabla::batch_norm(x, {}, {}, nabla::ones({2, 3}), {}, true); }),
+  EXPECT_THAT(message_of([&] {
+                nabla::batch_norm(x, {}, {}, nabla::ones({2, 3}), {}, true);
+              }),
               AllOf(HasSubstr("nabla::batch_norm"), HasSubstr("weight has shape [2, 3]")));
   EXPECT_THAT(message_of([&] { nabla::batch_norm(x, {}, {}, {}, nabla::ones({5}), true); }),
               AllOf(HasSubstr("nabla::batch_norm"), HasSubstr("bias has shape [5]")));
@@ -151,7 +154,9 @@ TEST(BatchNorm, RejectsBadArguments) {
               AllOf(HasSubstr("nabla::batch_norm"), HasSubstr("weight is float64")));
   EXPECT_THAT(message_of([&] { nabla::batch_norm(x, {}, {}); }),
               AllOf(HasSubstr("nabla::batch_norm"), HasSubstr("evaluation mode")));
-  EXPECT_THAT(message_of([&] { nabla::batch_norm(nabla::zeros({1, 3}), {}, {}, {}, {}, true); }),
+  EXPECT_THAT(message_of([&] {
+                nabla::batch_norm(nabla::zeros({1, 3}), {}, {}, {}, {}, true);
+              }),
               AllOf(HasSubstr("nabla::batch_norm"),
                     HasSubstr("expected more than 1 value per channel when training"),
                     HasSubstr("[1, 3]")));

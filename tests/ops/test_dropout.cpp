@@ -118,10 +118,14 @@ TEST(Dropout2d, GradientsAndErrors) {
   };
   expect_gradients_match(fn, {normal({2, 3, 2, 4}, 4).slice(3, 0, std::nullopt, 2)});
   expect_nonzero_gradient(fn, {normal({2, 3, 2, 2}, 4)});
-  EXPECT_THAT(message_of([] { nabla::dropout2d(nabla::zeros({3, 4}), 0.5); }),
-              AllOf(HasSubstr("nabla::dropout2d"), HasSubstr("[N,C,H,W] or [C,H,W]"),
-                    HasSubstr("[3, 4]")));
-  EXPECT_THAT(message_of([] { nabla::dropout2d(nabla::zeros({1, 3, 4}), 2.0); }),
+  EXPECT_THAT(
+      message_of([] {
+        nabla::dropout2d(nabla::zeros({3, 4}), 0.5);
+      }),
+      AllOf(HasSubstr("nabla::dropout2d"), HasSubstr("[N,C,H,W] or [C,H,W]"), HasSubstr("[3, 4]")));
+  EXPECT_THAT(message_of([] {
+                nabla::dropout2d(nabla::zeros({1, 3, 4}), 2.0);
+              }),
               AllOf(HasSubstr("nabla::dropout2d"), HasSubstr("between 0 and 1")));
 }
 
@@ -130,7 +134,8 @@ TEST(Dropout2d, GradientsAndErrors) {
 //   sorted(set(F.alpha_dropout(torch.full((20,), -2.0, dtype=torch.float64), 0.2, True).tolist()))
 TEST(AlphaDropout, ValuesMatchPyTorchConstants) {
   nabla::Generator gen(2);
-  const auto a = distinct_values(nabla::alpha_dropout(nabla::ones({40}, nabla::f64), 0.5, true, &gen));
+  const auto a =
+      distinct_values(nabla::alpha_dropout(nabla::ones({40}, nabla::f64), 0.5, true, &gen));
   ASSERT_EQ(a.size(), 2u);
   EXPECT_NEAR(*a.begin(), -0.7791939305180315, 1e-14);
   EXPECT_NEAR(*a.rbegin(), 1.6655988251839635, 1e-14);

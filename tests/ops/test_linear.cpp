@@ -27,7 +27,8 @@ void lin_expect_near(const Tensor& t, const std::vector<double>& e) {
 // Recorded from PyTorch 1.13 (python3-torch), float64, ar(n, a, s, shape) =
 // (torch.arange(n)*s + a).reshape(shape):
 //   x = ar(6, -0.5, 0.3, (2,3)); w = ar(12, 0.2, -0.07, (4,3)).sin(); b = ar(4, 0.1, 0.1, (4,))
-//   y = F.linear(x, w, b); (y * ar(8, 1.0, -0.2, (2,4))).sum().backward(); y, x.grad, w.grad, b.grad
+//   y = F.linear(x, w, b); (y * ar(8, 1.0, -0.2, (2,4))).sum().backward(); y, x.grad, w.grad,
+//   b.grad
 TEST(Linear, MatchesPyTorch) {
   Tensor x = lin_ramp(6, -0.5, 0.3, {2, 3}).requires_grad_();
   Tensor w = nabla::sin(lin_ramp(12, 0.2, -0.07, {4, 3})).detach().requires_grad_();
@@ -38,8 +39,8 @@ TEST(Linear, MatchesPyTorch) {
   nabla::sum(nabla::mul(y, lin_ramp(8, 1.0, -0.2, {2, 4}))).backward();
   lin_expect_near(x.grad(), {-0.107016630692, -0.29763916306, -0.486803858958, 0.250128111747,
                              0.274887488987, 0.298300467444});
-  lin_expect_near(w.grad(), {-0.42, -0.06, 0.3, -0.4, -0.16, 0.08, -0.38, -0.26, -0.14, -0.36,
-                             -0.36, -0.36});
+  lin_expect_near(w.grad(),
+                  {-0.42, -0.06, 0.3, -0.4, -0.16, 0.08, -0.38, -0.26, -0.14, -0.36, -0.36, -0.36});
   lin_expect_near(b.grad(), {1.2, 0.8, 0.4, 0.0});
 }
 
@@ -53,9 +54,13 @@ TEST(Linear, ShapesViewsAndGradients) {
 }
 
 TEST(Linear, RejectsBadArguments) {
-  EXPECT_THAT(message_of([] { nabla::linear(nabla::zeros({2, 3}), nabla::zeros({4, 5})); }),
+  EXPECT_THAT(message_of([] {
+                nabla::linear(nabla::zeros({2, 3}), nabla::zeros({4, 5}));
+              }),
               AllOf(HasSubstr("nabla::linear"), HasSubstr("[2, 3]"), HasSubstr("[4, 5]")));
-  EXPECT_THAT(message_of([] { nabla::linear(nabla::zeros({2, 3}), nabla::zeros({3})); }),
+  EXPECT_THAT(message_of([] {
+                nabla::linear(nabla::zeros({2, 3}), nabla::zeros({3}));
+              }),
               AllOf(HasSubstr("nabla::linear"), HasSubstr("[out, in]")));
   EXPECT_THAT(message_of([] {
                 nabla::linear(nabla::zeros({2, 3}), nabla::zeros({4, 3}), nabla::zeros({3}));
@@ -81,27 +86,31 @@ TEST(Bilinear, MatchesPyTorch) {
   nabla::sum(nabla::mul(y, lin_ramp(6, 0.5, 0.1, {3, 2}))).backward();
   lin_expect_near(x1.grad(), {-0.32244643176, -0.534649699225, 0.420548418123, 0.63703809938,
                               1.596983068822, 2.517119329254});
-  lin_expect_near(x2.grad(), {0.933836088048, 1.10762699156, 1.268029116998, 0.931895636544,
-                              1.11324548706, 1.281138644228, 0.579756413479, 0.701521156609,
-                              0.814806049435});
+  lin_expect_near(x2.grad(),
+                  {0.933836088048, 1.10762699156, 1.268029116998, 0.931895636544, 1.11324548706,
+                   1.281138644228, 0.579756413479, 0.701521156609, 0.814806049435});
   lin_expect_near(w.grad(), {0.039820433371, 0.253014576113, 0.466208718855, -0.033385690608,
                              0.133814390067, 0.301014470741, 0.028110990814, 0.273911755523,
                              0.519712520233, -0.052006001811, 0.141694449246, 0.335394900302});
 }
 
 TEST(Bilinear, GradientsOnViewsAndErrors) {
-  auto fn = [](const std::vector<Tensor>& in) { return nabla::bilinear(in[0], in[1], in[2], in[3]); };
-  expect_gradients_match(fn, {normal({2, 3}, 1).t(), normal({3, 4}, 2), normal({2, 2, 4}, 3),
-                              normal({2}, 4)});
-  EXPECT_THAT(message_of([] {
-                nabla::bilinear(nabla::zeros({3, 2}), nabla::zeros({3, 4}), nabla::zeros({5, 2, 3}));
-              }),
-              AllOf(HasSubstr("nabla::bilinear"), HasSubstr("[3, 2]"), HasSubstr("[3, 4]"),
-                    HasSubstr("[5, 2, 3]")));
-  EXPECT_THAT(message_of([] {
-                nabla::bilinear(nabla::zeros({3, 2}), nabla::zeros({2, 4}), nabla::zeros({5, 2, 4}));
-              }),
-              HasSubstr("same leading axes"));
+  auto fn = [](const std::vector<Tensor>& in) {
+    return nabla::bilinear(in[0], in[1], in[2], in[3]);
+  };
+  expect_gradients_match(
+      fn, {normal({2, 3}, 1).t(), normal({3, 4}, 2), normal({2, 2, 4}, 3), normal({2}, 4)});
+  EXPECT_THAT(
+      message_of([] {
+        nabla::bilinear(nabla::zeros({3, 2}), nabla::zeros({3, 4}), nabla::zeros({5, 2, 3}));
+      }),
+      AllOf(HasSubstr("nabla::bilinear"), HasSubstr("[3, 2]"), HasSubstr("[3, 4]"),
+            HasSubstr("[5, 2, 3]")));
+  EXPECT_THAT(
+      message_of([] {
+        nabla::bilinear(nabla::zeros({3, 2}), nabla::zeros({2, 4}), nabla::zeros({5, 2, 4}));
+      }),
+      HasSubstr("same leading axes"));
   EXPECT_THAT(message_of([] {
                 nabla::bilinear(nabla::zeros({3, 2}), nabla::zeros({3, 4}), nabla::zeros({5, 2, 4}),
                                 nabla::zeros({4}));
