@@ -180,7 +180,20 @@ namespace nabla::detail {
   X(conv2d) \
   X(conv2d_weight) \
   X(conv_transpose2d) \
-  X(conv1d)
+  X(conv1d) \
+  /* normalization */ \
+  X(batch_norm) \
+  X(layer_norm) \
+  X(group_norm) \
+  X(instance_norm) \
+  X(local_response_norm) \
+  X(dropout) \
+  X(dropout2d) \
+  X(alpha_dropout) \
+  X(embedding) \
+  X(embedding_bag) \
+  X(linear) \
+  X(bilinear)
 // clang-format on
 
 #define NABLA_DECLARE_REGISTER(name) void register_##name(OpRegistry& r);
