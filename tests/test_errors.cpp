@@ -26,6 +26,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <typeinfo>
 #include <vector>
 
@@ -145,12 +146,31 @@ struct UnsavedNode : nabla::Node {
 };
 // A rule that starts a second backward through the graph it is part of: the engine sees
 // what it sees when two threads run backward through one graph at once.
+// A rule that runs a backward through `other`, a tensor of the graph being walked: on
+// another thread (while this pass holds the graph), or on this one (a nested backward).
 struct ReentrantNode : nabla::Node {
   ReentrantNode() : Node("reentrant") {}
   Tensor other;
+  bool other_thread = true;
   std::vector<Tensor> backward(const Tensor& g) override {
-    nabla::AutoGradMode recording(true);  // the engine runs rules with recording off
-    nabla::sum(other).backward();
+    auto run = [this] {
+      nabla::AutoGradMode recording(true);  // the engine runs rules with recording off
+      nabla::sum(other).backward();
+    };
+    if (!other_thread) {
+      run();
+      return {g};
+    }
+    std::exception_ptr error;
+    std::thread t([&] {
+      try {
+        run();
+      } catch (...) {
+        error = std::current_exception();
+      }
+    });
+    t.join();
+    if (error) std::rethrow_exception(error);
     return {g};
   }
 };
@@ -463,6 +483,16 @@ const std::vector<Trigger>& triggers() {
          Tensor a = x * 2.0;
          Tensor y = nabla::zeros({2});
          nabla::record<ReentrantNode>(y, {a})->other = a;
+         nabla::sum(y).backward();
+       }},
+      {"backward-reentrant",
+       [] {
+         Tensor x = leaf({2});
+         Tensor a = x * 2.0;
+         Tensor y = nabla::zeros({2});
+         auto node = nabla::record<ReentrantNode>(y, {a});
+         node->other = a;
+         node->other_thread = false;
          nabla::sum(y).backward();
        }},
       {"anomaly-forward",

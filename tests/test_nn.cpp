@@ -95,7 +95,7 @@ TEST(NnLinear, WithoutBiasHasOnlyAWeight) {
   nn::Linear lin(3, 2, false);
   EXPECT_FALSE(lin.bias().defined());
   EXPECT_THAT(names_of(lin.named_parameters()), ElementsAre("weight"));
-  EXPECT_EQ(nn::to_string(lin), "Linear(in_features=3, out_features=2, bias=false)");
+  EXPECT_EQ(nn::to_string(lin), "Linear(in_features=3, out_features=2, bias=False)");
 }
 
 TEST(NnLinear, GradientsMatchTheHandWorkedChainRule) {
@@ -218,13 +218,13 @@ TEST(NnModule, PrintsTheModuleTree) {
   TwoLayer net;
   EXPECT_EQ(nn::to_string(net),
             "TwoLayer(\n"
-            "  (fc1): Linear(in_features=3, out_features=4, bias=true)\n"
+            "  (fc1): Linear(in_features=3, out_features=4, bias=True)\n"
             "  (head): Sequential(\n"
             "    (0): ReLU()\n"
-            "    (1): Linear(in_features=4, out_features=2, bias=true)\n"
+            "    (1): Linear(in_features=4, out_features=2, bias=True)\n"
             "  )\n"
             ")");
-  EXPECT_EQ(nn::to_string(nn::Dropout(0.25)), "Dropout(p=0.25)");
+  EXPECT_EQ(nn::to_string(nn::Dropout(0.25)), "Dropout(p=0.25, inplace=False)");
   EXPECT_EQ(nn::to_string(nn::Flatten()), "Flatten(start_dim=1, end_dim=-1)");
 }
 

@@ -61,6 +61,7 @@ class DetectAnomalyGuard {
 bool is_anomaly_enabled() noexcept;
 
 namespace detail {
+struct HookList;  // autograd/hooks.hpp
 extern thread_local int anomaly_depth;
 extern thread_local const std::source_location* current_call_site;
 
@@ -227,6 +228,7 @@ class Node : public std::enable_shared_from_this<Node> {
   std::atomic<std::uint64_t> pass_{0};
   std::size_t slot_ = 0;
   std::weak_ptr<detail::AutogradMeta> retained_;  // retain_grad() of the node's result
+  std::shared_ptr<detail::HookList> hooks_;       // register_hook() of its outputs
   friend class Tensor;
 };
 
@@ -252,6 +254,10 @@ class MultiOutputNode : public Node {
 namespace detail {
 /// True when grad mode is on and some input requires grad.
 bool should_record(std::span<const Tensor> inputs) noexcept;
+/// True while the innermost backward pass running on this thread is a nabla::grad (which
+/// returns gradients instead of writing grad()): what a rule that runs a backward of its
+/// own (nn::checkpoint) needs to know.
+bool in_grad_pass() noexcept;
 inline std::span<const Tensor> as_span(std::initializer_list<Tensor> inputs) noexcept {
   return {inputs.begin(), inputs.size()};
 }

@@ -2,7 +2,9 @@
 /// \file tensor.hpp
 /// The Tensor handle, its factories and the seeded random generator.
 
+#include <concepts>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
@@ -12,6 +14,8 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "nabla/dtype.hpp"
@@ -96,6 +100,26 @@ Generator& default_generator();
 
 /// Reseeds the default generator (PyTorch's `torch::manual_seed`).
 void manual_seed(std::uint64_t seed);
+
+/// What a hook registration returns (Tensor::register_hook, the module hooks of nn.hpp):
+/// remove() takes the hook away. Dropping the handle keeps the hook, as in PyTorch.
+class RemovableHandle {
+ public:
+  RemovableHandle() = default;
+  explicit RemovableHandle(std::function<void()> remover) : remover_(std::move(remover)) {}
+  /// Removes the hook; a second call, or a call after the tensor or module is gone, does
+  /// nothing.
+  void remove() {
+    if (auto r = std::exchange(remover_, nullptr)) r();
+  }
+
+ private:
+  std::function<void()> remover_;
+};
+
+/// A gradient hook: given ∂L/∂t, returns a replacement of the same shape and dtype, or an
+/// undefined tensor to keep the gradient as it is.
+using GradHook = std::function<Tensor(const Tensor&)>;
 
 /// A handle to an n-dimensional array of values (float32, float64, int64, int32, uint8 or
 /// bool) that, when floating, can take part in reverse-mode automatic differentiation.
@@ -189,6 +213,30 @@ class Tensor {
   bool is_leaf() const;
   /// Keeps this non-leaf tensor's gradient in grad() at the next backward.
   void retain_grad();
+  /// Registers `hook` to run on this tensor's gradient in every later backward (and
+  /// nabla::grad) that reaches it, as PyTorch's Tensor.register_hook: the hook gets ∂L/∂t
+  /// once it is complete (summed over every use of t) and may return a replacement of
+  /// the same shape and dtype, which is then what flows on (into t's grad_fn, or into a
+  /// leaf's grad(), or what retain_grad keeps); an undefined return keeps the gradient.
+  /// Several hooks run in registration order, each on the previous one's result. A
+  /// hook that only looks may return void. Throws std::logic_error when the tensor does
+  /// not require grad; a hook returning another shape or dtype makes the backward throw
+  /// std::runtime_error naming the op. The hook belongs to the graph node (for a leaf,
+  /// to the leaf), so it runs even when this handle is gone.
+  RemovableHandle register_hook(GradHook hook);
+  // (clang-format 14 mangles requires-clauses.)
+  // clang-format off
+  /// register_hook for a hook returning void (it observes, it keeps the gradient).
+  template <class F>
+    requires std::invocable<F&, const Tensor&> &&
+             std::is_void_v<std::invoke_result_t<F&, const Tensor&>>
+  RemovableHandle register_hook(F hook) {
+    return register_hook(GradHook([h = std::move(hook)](const Tensor& g) mutable {
+      h(g);
+      return Tensor();
+    }));
+  }
+  // clang-format on
   /// Computes the gradients of this tensor with respect to every leaf that requires grad
   /// and accumulates them into their grad().
   ///

@@ -41,6 +41,8 @@ struct Storage {
 extern std::atomic<std::int64_t> live_nodes;
 extern std::atomic<std::int64_t> live_storages;
 
+struct HookList;  // autograd/hooks.hpp
+
 struct AutogradMeta {
   // The backward pass accumulating into this leaf's grad (0 when none): two at once, from
   // two threads training one model, are refused instead of racing on grad.
@@ -51,6 +53,7 @@ struct AutogradMeta {
   std::shared_ptr<Node> grad_fn;
   std::uint32_t output_nr = 0;  // which of grad_fn's outputs this tensor is
   std::string name;
+  std::shared_ptr<HookList> hooks;  // register_hook() of a leaf (autograd/hooks.hpp)
 };
 
 /// A tensor: `shape` and `strides` (in elements, one per dimension) over `storage`,

@@ -13,6 +13,9 @@
 //                 edge, into the next node's pending sum or into a leaf's grad(); unless
 //                 retain_graph, the node frees its saved tensors at once;
 //   6. collect    for nabla::grad, the gradients of the inputs.
+// Gradient hooks (Tensor::register_hook) run on a node's incoming gradient before its rule,
+// and on a hooked leaf's gradient once it is complete: a hooked leaf's gradients are
+// summed in the pass and delivered after the last node.
 // The pending sums live in the pass's own table of slots, not on the nodes; a node carries
 // only the pass's mark (its id and the node's slot), released when the pass ends.
 
@@ -27,6 +30,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "autograd/hooks.hpp"
 #include "core/tensor_impl.hpp"
 #include "engine/observer.hpp"
 #include "nabla/ops.hpp"
@@ -44,6 +48,19 @@ namespace {
 std::atomic<std::uint64_t> next_pass{1};
 
 thread_local BackwardObserver* observer = nullptr;  // see engine/observer.hpp
+
+// The passes running on this thread, innermost last: a rule may run a backward of its own
+// (nn::checkpoint recomputes its function and differentiates it inside its rule).
+struct ActivePass {
+  std::uint64_t id;
+  bool into_grads;  // nabla::grad: writes no grad()
+};
+thread_local std::vector<ActivePass> active_passes;
+
+bool enclosing_pass(std::uint64_t id) noexcept {
+  return std::any_of(active_passes.begin(), active_passes.end(),
+                     [id](const ActivePass& p) { return p.id == id; });
+}
 
 // True when nobody else can see t's values, so they may be updated in place.
 bool exclusively_owned(const Tensor& t) {
@@ -96,6 +113,10 @@ std::vector<Tensor> call_rule(F&& rule) {
 
 }  // namespace
 
+bool in_grad_pass() noexcept {
+  return !active_passes.empty() && active_passes.back().into_grads;
+}
+
 BackwardObserver* set_backward_observer(BackwardObserver* o) noexcept {
   return std::exchange(observer, o);
 }
@@ -131,6 +152,9 @@ class Engine {
   void retain(const std::weak_ptr<AutogradMeta>& retained, const Tensor& g);
   void pass_along(Node& node, std::vector<Tensor> grads, std::span<const Tensor> incoming);
   void deliver_leaf(const std::shared_ptr<AutogradMeta>& meta, const Tensor& g);
+  void deliver_leaf_now(const std::shared_ptr<AutogradMeta>& meta, const Tensor& g);
+  void deliver_hooked_leaves();
+  Tensor hooked(const Node& node, std::uint32_t nr, Tensor g) const;
   std::vector<Tensor> collect(bool allow_unused);
   bool claim_node(Node* node);
   void claim_leaf(std::shared_ptr<AutogradMeta> meta);
@@ -148,6 +172,8 @@ class Engine {
   // nabla::grad's interior targets: per node, (which output, which input of grad).
   std::unordered_map<const Node*, std::vector<std::pair<std::uint32_t, std::size_t>>> node_targets_;
   std::vector<Tensor> captured_;
+  // Leaves with hooks: their gradient summed over the pass, delivered at its end.
+  std::vector<std::pair<std::shared_ptr<AutogradMeta>, Tensor>> hooked_leaves_;
 };
 
 // Releases every claim and pending sum, whatever happened: no gradient outlives the pass.
@@ -159,6 +185,10 @@ Engine::~Engine() {
 std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
                                 const std::vector<Tensor>& grad_outputs, bool allow_unused) {
   std::vector<Tensor> seed = seeds(outputs, grad_outputs);
+  active_passes.push_back({id_, inputs_ != nullptr});
+  struct Leave {
+    ~Leave() { active_passes.pop_back(); }
+  } leave;
   AutoGradMode mode(create_);
   find_targets();
   order(outputs);
@@ -173,6 +203,7 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
     }
   }
   for (auto it = post_.rbegin(); it != post_.rend(); ++it) run_node(slots_[*it]);
+  deliver_hooked_leaves();
   return collect(allow_unused);
 }
 
@@ -257,6 +288,13 @@ bool Engine::claim_node(Node* node) {
     return true;
   }
   if (held == id_) return false;
+  if (enclosing_pass(held)) {
+    throw std::logic_error(fmt::format(
+        "{}: a backward run inside another backward's rule (nn::checkpoint's recomputation) "
+        "reached the node '{}' of the outer graph: the recomputed function used a tensor "
+        "with history that is not one of its inputs; pass such tensors as inputs",
+        api_, node->name()));
+  }
   throw busy("node", fmt::format("'{}'", node->name()));
 }
 
@@ -266,7 +304,8 @@ void Engine::claim_leaf(std::shared_ptr<AutogradMeta> meta) {
   std::uint64_t held = 0;
   if (meta->claim.compare_exchange_strong(held, id_, std::memory_order_acq_rel)) {
     claimed_leaves_.push_back(std::move(meta));
-  } else if (held != id_) {
+  } else if (held != id_ && !enclosing_pass(held)) {
+    // (A leaf an enclosing pass on this thread holds is written by both in turn.)
     throw busy("the leaf",
                meta->name.empty() ? std::string("(unnamed)") : fmt::format("'{}'", meta->name));
   }
@@ -318,6 +357,39 @@ void Engine::prune() {
 }
 
 void Engine::deliver_leaf(const std::shared_ptr<AutogradMeta>& meta, const Tensor& g) {
+  if (meta->hooks && !meta->hooks->entries.empty()) [[unlikely]] {
+    auto it = std::find_if(hooked_leaves_.begin(), hooked_leaves_.end(),
+                           [&](const auto& p) { return p.first == meta; });
+    if (it == hooked_leaves_.end()) {
+      hooked_leaves_.emplace_back(meta, g);
+    } else {
+      it->second = accumulate(std::move(it->second), g, create_);
+    }
+    return;
+  }
+  deliver_leaf_now(meta, g);
+}
+
+// The hooks of each hooked leaf on its summed gradient, then the delivery.
+void Engine::deliver_hooked_leaves() {
+  for (auto& [meta, g] : hooked_leaves_) {
+    const std::string what =
+        meta->name.empty() ? std::string("a leaf") : fmt::format("the leaf '{}'", meta->name);
+    deliver_leaf_now(meta, run_hooks(*meta->hooks, 0, std::move(g), what));
+  }
+  hooked_leaves_.clear();
+}
+
+Tensor Engine::hooked(const Node& node, std::uint32_t nr, Tensor g) const {
+  if (!node.hooks_ || node.hooks_->entries.empty()) [[likely]]
+    return g;
+  const std::string what = node.num_outputs() == 1
+                               ? fmt::format("the output of '{}'", node.name())
+                               : fmt::format("output {} of '{}'", nr, node.name());
+  return run_hooks(*node.hooks_, nr, std::move(g), what);
+}
+
+void Engine::deliver_leaf_now(const std::shared_ptr<AutogradMeta>& meta, const Tensor& g) {
   if (inputs_) {
     auto it = leaf_targets_.find(meta.get());
     if (it != leaf_targets_.end()) {
@@ -338,9 +410,10 @@ void Engine::run_node(Slot& slot) {
     run_multi_node(slot);
     return;
   }
-  const Tensor g = std::move(slot.pending);
+  Tensor incoming = std::move(slot.pending);
   slot.pending = Tensor();
-  if (!slot.needed || !g.defined()) return;
+  if (!slot.needed || !incoming.defined()) return;
+  const Tensor g = hooked(*node, 0, std::move(incoming));
   capture(node, 0, g);
   retain(node->retained_, g);
   if (record_grad_norms.load(std::memory_order_relaxed)) node->grad_norm_ = norm(g);
@@ -358,6 +431,7 @@ void Engine::run_multi_node(Slot& slot) {
   if (!slot.needed || !any) return;
   for (std::size_t k = 0; k < g.size(); ++k) {
     if (!g[k].defined()) continue;
+    g[k] = hooked(*node, static_cast<std::uint32_t>(k), std::move(g[k]));
     capture(node, static_cast<std::uint32_t>(k), g[k]);
     retain(k == 0 ? node->retained_ : node->more_outputs_[k - 1].retained, g[k]);
   }

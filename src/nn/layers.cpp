@@ -81,7 +81,8 @@ Tensor Linear::forward(const Tensor& x) {
 }
 
 std::string Linear::extra_repr() const {
-  return fmt::format("in_features={}, out_features={}, bias={}", in_, out_, has_bias_);
+  return fmt::format("in_features={}, out_features={}, bias={}", in_, out_,
+                     has_bias_ ? "True" : "False");
 }
 
 // ---- Sequential -----------------------------------------------------------------------
@@ -95,7 +96,7 @@ Tensor Sequential::forward(const Tensor& x) {
     throw std::logic_error("nabla::nn::Sequential: forward on an empty Sequential");
   }
   Tensor y = x;
-  for (const auto& [name, m] : named_children()) y = m->forward(y);
+  for (const auto& [name, m] : named_children()) y = (*m)(y);
   return y;
 }
 
@@ -111,6 +112,62 @@ void Sequential::throw_wrong_type(std::size_t i) const {
   throw std::invalid_argument(
       fmt::format("nabla::nn::Sequential: module {} is a {}, not the type asked for", i,
                   (*this)[i].type_name()));
+}
+
+// ---- ModuleList, ModuleDict ------------------------------------------------------------
+
+void ModuleList::push_back(std::shared_ptr<Module> module) {
+  register_module(std::to_string(size()), module);
+  modules_.push_back(std::move(module));
+}
+
+void ModuleList::extend(const std::vector<std::shared_ptr<Module>>& modules) {
+  for (const auto& m : modules) push_back(m);
+}
+
+Module& ModuleList::operator[](std::int64_t i) const {
+  const auto n = static_cast<std::int64_t>(size());
+  const std::int64_t k = i < 0 ? i + n : i;
+  if (k < 0 || k >= n) {
+    throw std::out_of_range(
+        fmt::format("nabla::nn::ModuleList: index {} out of range (size {})", i, n));
+  }
+  return *modules_[static_cast<std::size_t>(k)];
+}
+
+void ModuleList::throw_wrong_type(std::int64_t i) const {
+  throw std::invalid_argument(
+      fmt::format("nabla::nn::ModuleList: module {} is a {}, not the type asked for", i,
+                  (*this)[i].type_name()));
+}
+
+void ModuleDict::insert(const std::string& key, std::shared_ptr<Module> module) {
+  replace_module(key, std::move(module));
+}
+
+Module& ModuleDict::operator[](const std::string& key) const {
+  for (const auto& [name, m] : named_children()) {
+    if (name == key) return *m;
+  }
+  throw std::out_of_range(fmt::format("nabla::nn::ModuleDict: no key '{}' (keys: {})", key,
+                                      fmt::join(keys(), ", ")));
+}
+
+bool ModuleDict::contains(const std::string& key) const {
+  return std::any_of(named_children().begin(), named_children().end(),
+                     [&](const auto& c) { return c.first == key; });
+}
+
+std::vector<std::string> ModuleDict::keys() const {
+  std::vector<std::string> out;
+  for (const auto& [name, m] : named_children()) out.push_back(name);
+  return out;
+}
+
+void ModuleDict::throw_wrong_type(const std::string& key) const {
+  throw std::invalid_argument(
+      fmt::format("nabla::nn::ModuleDict: module '{}' is a {}, not the type asked for", key,
+                  (*this)[key].type_name()));
 }
 
 // ---- Flatten --------------------------------------------------------------------------
@@ -189,7 +246,7 @@ Tensor Dropout::forward(const Tensor& x) {
 }
 
 std::string Dropout::extra_repr() const {
-  return fmt::format("p={}", p_);
+  return "p=" + py_float(p_) + ", inplace=False";
 }
 
 }  // namespace nabla::nn
