@@ -19,18 +19,10 @@
 #include <string_view>
 
 #include "nabla/autograd.hpp"
+#include "nabla/shape.hpp"
 #include "nabla/tensor.hpp"
 
 namespace nabla {
-
-/// A spatial integer argument: one value for both axes (`3`) or a pair (`{3, 5}`, height
-/// then width), as PyTorch's int-or-tuple arguments.
-struct Int2 {
-  std::int64_t h = 0, w = 0;
-  Int2(std::int64_t both) noexcept : h(both), w(both) {}  // NOLINT: implicit, as PyTorch's int
-  Int2(std::int64_t height, std::int64_t width) noexcept : h(height), w(width) {}
-  friend bool operator==(const Int2&, const Int2&) = default;
-};
 
 /// conv2d's padding: explicit amounts (an Int2: `1`, `{1, 2}`), or PyTorch's strings
 /// "valid" (no padding) and "same" (the output has the input's size; stride must be 1;

@@ -19,11 +19,13 @@
 
 #include "nabla/activations.hpp"
 #include "nabla/autograd.hpp"
+#include "nabla/conv.hpp"
 #include "nabla/indexing.hpp"
 #include "nabla/joining.hpp"
 #include "nabla/linalg.hpp"
 #include "nabla/tensor.hpp"
 #include "nabla/math.hpp"
+#include "nabla/normalization.hpp"
 #include "nabla/reductions.hpp"
 
 namespace nabla {

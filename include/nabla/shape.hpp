@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,5 +37,19 @@ bool broadcastable_to(const Shape& from, const Shape& to);
 /// Normalizes an axis that may be negative (counted from the end) for a tensor of rank
 /// `dim`. Throws std::out_of_range naming `op` when it is outside [-dim, dim).
 std::int64_t normalize_axis(std::int64_t axis, std::int64_t dim, const char* op);
+
+/// A spatial integer argument of the 2-d ops and layers (conv2d, max_pool2d, nn::Conv2d):
+/// one value for both axes (`3`) or a pair (`{3, 5}`, height then width), as PyTorch's
+/// int-or-tuple arguments. Default-constructed (or from std::nullopt) it holds no value:
+/// a pooling stride left so means "the kernel size", as PyTorch's `stride=None`.
+struct Int2 {
+  std::int64_t h = 0, w = 0;
+  bool set = true;  ///< false for "not given"
+  Int2() noexcept : set(false) {}
+  Int2(std::nullopt_t) noexcept : set(false) {}                          // NOLINT: implicit
+  Int2(std::int64_t both) noexcept : h(both), w(both) {}                 // NOLINT: implicit
+  Int2(std::int64_t height, std::int64_t width) noexcept : h(height), w(width) {}
+  friend bool operator==(const Int2&, const Int2&) = default;
+};
 
 }  // namespace nabla
