@@ -119,6 +119,30 @@ struct MaxPool2dNode final : Node {
 template <class T>
 void max_pool_plane(const T* x, std::int64_t xs_h, std::int64_t xs_w, const PoolGeometry& g,
                     T* out, std::int64_t* idx) {
+  const bool two_by_two = g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.ph == 0 &&
+                          g.pw == 0 && g.dh == 1 && g.dw == 1 && 2 * g.oh <= g.h &&
+                          2 * g.ow <= g.w;
+  if (two_by_two) {
+    // The CNN's pool: every window whole, its four taps in the generic loop's order.
+    for (std::int64_t i = 0; i < g.oh; ++i) {
+      const T* r0 = x + 2 * i * xs_h;
+      const T* r1 = r0 + xs_h;
+      const std::int64_t at0 = 2 * i * g.w, at1 = at0 + g.w;
+      for (std::int64_t j = 0; j < g.ow; ++j) {
+        const std::int64_t b = 2 * j;
+        // starting from the first tap is the generic loop's −∞ start: −∞ keeps index 0
+        T best = r0[b * xs_w];
+        std::int64_t best_at = at0 + b;
+        const T v1 = r0[(b + 1) * xs_w], v2 = r1[b * xs_w], v3 = r1[(b + 1) * xs_w];
+        if (v1 > best || v1 != v1) best = v1, best_at = at0 + b + 1;
+        if (v2 > best || v2 != v2) best = v2, best_at = at1 + b;
+        if (v3 > best || v3 != v3) best = v3, best_at = at1 + b + 1;
+        out[i * g.ow + j] = best;
+        idx[i * g.ow + j] = best_at;
+      }
+    }
+    return;
+  }
   for (std::int64_t i = 0; i < g.oh; ++i) {
     std::int64_t h0 = i * g.sh - g.ph;
     const std::int64_t h1 = std::min(h0 + (g.kh - 1) * g.dh + 1, g.h);
