@@ -110,6 +110,7 @@ Tensor avg_pool1d(const Tensor& x, std::int64_t kernel_size, std::optional<std::
 namespace detail {
 std::vector<OpSample> pool_samples(Generator& g, Dtype d);      // ops/max_pool2d.cpp
 std::vector<OpSample> pool_bad_samples(Generator& g, Dtype d);  // ops/max_pool2d.cpp
+std::vector<OpSample> padded_pool_bad_samples(Generator& g, Dtype d);
 
 void register_avg_pool2d(OpRegistry& r) {
   // linear in x: no kinks, any values
@@ -128,7 +129,7 @@ void register_avg_pool2d(OpRegistry& r) {
                return avg_pool2d(in[0], {3, 2}, {2, 1}, 1, true, false);
              },
          .samples = pool_samples,
-         .bad_samples = pool_bad_samples});
+         .bad_samples = padded_pool_bad_samples});
   r.add({.name = "avg_pool1d",
          .formula = "avg_pool1d(x, 3, 2, 1)",
          .arity = 1,

@@ -252,10 +252,17 @@ std::vector<OpSample> pool_samples(Generator& g, Dtype d) {
   return {{"batch [2,3,4,4]", {sample_tensor({2, 3, 4, 4}, g, d)}},
           {"unbatched [2,5,6]", {sample_tensor({2, 5, 6}, g, d)}}};
 }
-std::vector<OpSample> pool_bad_samples(Generator& g, Dtype d) {
+// Inputs every 2-d pool refuses, whatever its kernel and padding.
+std::vector<OpSample> padded_pool_bad_samples(Generator& g, Dtype d) {
   return {{"2-d [4,4]", {sample_tensor({4, 4}, g, d)}},
           {"5-d [1,1,1,4,4]", {sample_tensor({1, 1, 1, 4, 4}, g, d)}},
-          {"plane smaller than the kernel [1,1,1,1]", {sample_tensor({1, 1, 1, 1}, g, d)}}};
+          {"empty plane [1,1,0,3]", {sample_tensor({1, 1, 0, 3}, g, d)}}};
+}
+// ... and, for a kernel of 2 without padding, a plane smaller than the kernel.
+std::vector<OpSample> pool_bad_samples(Generator& g, Dtype d) {
+  std::vector<OpSample> bad = padded_pool_bad_samples(g, d);
+  bad.push_back({"plane smaller than the kernel [1,1,1,1]", {sample_tensor({1, 1, 1, 1}, g, d)}});
+  return bad;
 }
 
 void register_max_pool2d(OpRegistry& r) {
@@ -273,7 +280,7 @@ void register_max_pool2d(OpRegistry& r) {
                return max_pool2d(in[0], {3, 2}, {2, 1}, {1, 1}, {1, 2}, true);
              },
          .samples = pool_samples,
-         .bad_samples = pool_bad_samples});
+         .bad_samples = padded_pool_bad_samples});
   r.add({.name = "max_pool1d",
          .formula = "max_pool1d(x, 3, 2, 1)",
          .arity = 1,
