@@ -130,13 +130,25 @@ void max_pool_plane(const T* x, std::int64_t xs_h, std::int64_t xs_w, const Pool
       const std::int64_t at0 = 2 * i * g.w, at1 = at0 + g.w;
       for (std::int64_t j = 0; j < g.ow; ++j) {
         const std::int64_t b = 2 * j;
-        // starting from the first tap is the generic loop's −∞ start: −∞ keeps index 0
-        T best = r0[b * xs_w];
-        std::int64_t best_at = at0 + b;
-        const T v1 = r0[(b + 1) * xs_w], v2 = r1[b * xs_w], v3 = r1[(b + 1) * xs_w];
-        if (v1 > best || v1 != v1) best = v1, best_at = at0 + b + 1;
-        if (v2 > best || v2 != v2) best = v2, best_at = at1 + b;
-        if (v3 > best || v3 != v3) best = v3, best_at = at1 + b + 1;
+        const T v0 = r0[b * xs_w], v1 = r0[(b + 1) * xs_w];
+        const T v2 = r1[b * xs_w], v3 = r1[(b + 1) * xs_w];
+        T best;
+        std::int64_t best_at;
+        if ((v0 != v0) | (v1 != v1) | (v2 != v2) | (v3 != v3)) [[unlikely]] {
+          // a NaN: the last NaN tap, as the generic loop
+          best_at = v3 != v3 ? at1 + b + 1 : v2 != v2 ? at1 + b : v1 != v1 ? at0 + b + 1 : at0 + b;
+          best = std::numeric_limits<T>::quiet_NaN();
+        } else {
+          // the first maximum, as a tree without branches (comparisons of random data
+          // are unpredictable): the first of each row's pair, then the first pair on a tie
+          const int e01 = v1 > v0, e23 = v3 > v2;
+          const T m01 = std::max(v0, v1), m23 = std::max(v2, v3);
+          const int lower = -static_cast<int>(m23 > m01);  // all ones: the second row
+          const int k = (e01 & ~lower) | ((2 + e23) & lower);
+          const T m = std::max(m01, m23);
+          best = m;
+          best_at = at0 + b + (k & 1) + (k >> 1) * g.w;
+        }
         out[i * g.ow + j] = best;
         idx[i * g.ow + j] = best_at;
       }

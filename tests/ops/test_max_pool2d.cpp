@@ -84,6 +84,31 @@ TEST(MaxPool2d, NaNPropagatesAndTiesKeepTheFirst) {
   expect_tensor(i, {1, 1, 2, 2}, {1, 3, 8, 10}, nabla::i64);
 }
 
+// kernel 2, stride 2 takes a fast path; with ceil_mode over an odd width the generic loop
+// runs. Both must agree on ties (the first), NaN (the last) and −∞ windows. Indices
+// recorded from PyTorch 1.13: F.max_pool2d(x, 2, return_indices=True) of this x.
+TEST(MaxPool2d, TwoByTwoFastPathAgreesWithTheGenericLoop) {
+  const double n = kNaN, i = kInf;
+  const Tensor x = nabla::tensor(
+      std::vector<double>{1, 1,  2, 2, 0,  //
+                          1, 1,  2, 3, 0,  //
+                          n, 0,  -i, -i, 0,  //
+                          0, n,  -i, -i, 0,  //
+                          5, 4,  n, 7, 0,  //
+                          5, 5,  n, n, 0,  //
+                          -1, -1, 3, 3, 0,  //
+                          -2, -1, 3, 4, 0},
+      {2, 1, 4, 5}, nabla::f32);
+  const auto fast = nabla::max_pool2d_with_indices(x, 2);
+  const auto generic = nabla::max_pool2d_with_indices(x, 2, 2, 0, 1, true);
+  ASSERT_EQ(generic.values.shape(), (Shape{2, 1, 2, 3}));
+  expect_tensor(fast.values, {2, 1, 2, 2},
+                nabla::narrow(generic.values, 3, 0, 2).to_vector(), nabla::f32);
+  expect_tensor(fast.indices, {2, 1, 2, 2}, {0, 8, 16, 12, 0, 8, 10, 18}, nabla::i64);
+  expect_tensor(nabla::narrow(generic.indices, 3, 0, 2), {2, 1, 2, 2},
+                {0, 8, 16, 12, 0, 8, 10, 18}, nabla::i64);
+}
+
 // Recorded from PyTorch 1.13: xr = x.requires_grad_(); y = F.max_pool2d(xr, 3, 1, 1);
 //   w = torch.arange(1, y.numel()+1, dtype=torch.float64).reshape(y.shape)/10;
 //   (y*w).sum().backward(); xr.grad.flatten().tolist()
