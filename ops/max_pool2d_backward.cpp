@@ -95,6 +95,8 @@ void register_max_pool2d_backward(OpRegistry& r) {
          .fn =
              [](const std::vector<Tensor>& in) {
                Shape s = in[0].shape();
+               if (s.size() != 3 && s.size() != 4)  // refused by the op, naming the shapes
+                 return max_pool2d_backward(in[0], zeros(s, Dtype::i64), s);
                s[s.size() - 2] = 5;
                s[s.size() - 1] = 5;
                Tensor fixed;
