@@ -26,6 +26,7 @@ ConvPadding::ConvPadding(std::string_view name_) : name(name_) {
 namespace detail {
 
 std::string int2_str(Int2 v) {
+  if (!v.set) return "None";
   return fmt::format("({}, {})", v.h, v.w);
 }
 

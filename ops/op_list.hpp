@@ -193,7 +193,19 @@ namespace nabla::detail {
   X(embedding) \
   X(embedding_bag) \
   X(linear) \
-  X(bilinear)
+  X(bilinear) \
+  /* pooling and resampling */ \
+  X(max_pool2d) \
+  X(max_pool2d_backward) \
+  X(avg_pool2d) \
+  X(avg_pool2d_backward) \
+  X(adaptive_avg_pool2d) \
+  X(adaptive_avg_pool2d_backward) \
+  X(adaptive_max_pool2d) \
+  X(interpolate) \
+  X(interpolate_backward) \
+  X(pixel_shuffle) \
+  X(pixel_unshuffle)
 // clang-format on
 
 #define NABLA_DECLARE_REGISTER(name) void register_##name(OpRegistry& r);

@@ -26,6 +26,7 @@
 #include "nabla/tensor.hpp"
 #include "nabla/math.hpp"
 #include "nabla/normalization.hpp"
+#include "nabla/pooling.hpp"
 #include "nabla/reductions.hpp"
 
 namespace nabla {
