@@ -606,6 +606,37 @@ const std::vector<Trigger>& triggers() {
          nn::init::normal_(t, 0.0, -1.0);
        }},
       {"init-gain", [] { nn::init::calculate_gain(static_cast<nn::init::Nonlinearity>(99)); }},
+      // convolution, pooling and normalization
+      {"conv2d-groups",
+       [] { nabla::conv2d(nabla::ones({1, 3, 5, 5}), nabla::ones({4, 1, 3, 3}), {}, 1, 0, 1, 2); }},
+      {"conv2d-kernel-too-large",
+       [] { nabla::conv2d(nabla::ones({1, 1, 2, 2}), nabla::ones({1, 1, 3, 3})); }},
+      {"conv2d-same-stride",
+       [] { nabla::conv2d(nabla::ones({1, 1, 5, 5}), nabla::ones({1, 1, 3, 3}), {}, 2, "same"); }},
+      {"max-pool2d-padding", [] { nabla::max_pool2d(nabla::ones({1, 1, 4, 4}), 2, 2, 2); }},
+      {"batch-norm-running-size",
+       [] {
+         nabla::batch_norm(nabla::ones({2, 3, 2, 2}), nabla::zeros({2}), nabla::ones({2}));
+       }},
+      {"batch-norm-one-value",
+       [] {
+         nabla::batch_norm(nabla::ones({1, 2}), Tensor(), Tensor(), Tensor(), Tensor(), true);
+       }},
+      {"group-norm-groups", [] { nabla::group_norm(nabla::ones({2, 4, 3}), 3); }},
+      {"embedding-index",
+       [] { nabla::embedding(nabla::tensor({0, 5}, nabla::i64), nabla::ones({4, 2})); }},
+      {"nn-conv-groups", [] { nn::Conv2d(3, 4, 3, {.groups = 2}); }},
+      {"nn-conv-channels", [] { nn::Conv2d(3, 4, 3)(nabla::ones({1, 2, 8, 8})); }},
+      {"nn-conv-transpose-output-size",
+       [] { nn::ConvTranspose2d(2, 3, 3, {.stride = 2}).forward(nabla::ones({1, 2, 4, 4}), 20); }},
+      {"nn-batch-norm-rank", [] { nn::BatchNorm2d(2)(nabla::ones({2, 2, 3})); }},
+      {"nn-batch-norm-channels", [] { nn::BatchNorm2d(2)(nabla::ones({2, 3, 2, 2})); }},
+      {"nn-batch-norm-load",
+       [] { nn::BatchNorm2d(3).load_state_dict(nn::BatchNorm2d(2).state_dict()); }},
+      {"nn-group-norm-divisible", [] { nn::GroupNorm(3, 4); }},
+      {"nn-embedding-padding-idx", [] { nn::Embedding(4, 2, {.padding_idx = 4}); }},
+      {"nn-upsample-args", [] { nn::Upsample({}); }},
+      {"nn-bilinear-one-input", [] { nn::Bilinear(2, 3, 4).forward(nabla::ones({1, 2})); }},
       // optimizers and schedulers
       {"optimizer-empty", [] { optim::SGD({}, {.lr = 0.1}); }},
       {"optimizer-undefined", [] { optim::SGD({Tensor()}, {.lr = 0.1}); }},

@@ -1,8 +1,9 @@
 #pragma once
 /// \file nn.hpp
 /// Building blocks of feedforward models, after torch.nn: Module (named parameters,
-/// submodules, train/eval), Linear, Sequential, Flatten, activation modules, Dropout, loss
-/// modules, and the initializers of nabla::nn::init.
+/// buffers, submodules, hooks, train/eval), Linear, the containers, activation modules,
+/// the convolution, pooling, normalization, dropout and embedding layers, checkpointing,
+/// loss modules, and the initializers of nabla::nn::init.
 ///
 /// Everything here uses only the public Tensor and op API. A model of your own is a Module
 /// that registers its parameters and submodules and overrides forward():
@@ -686,6 +687,515 @@ class Dropout : public Module {
  private:
   double p_;
   Generator* generator_;
+};
+
+// ---- convolution, pooling, normalization and embedding layers ------------------------
+//
+// Each wraps the functional op of the same name (nabla/conv.hpp, nabla/pooling.hpp,
+// nabla/normalization.hpp) with PyTorch's parameters, buffers, defaults, initialization
+// and printing. Spatial arguments are Int2: `3` for both axes, `{3, 5}` for height and
+// width. The pools print an Int2 as one number when both axes agree ("kernel_size=2"),
+// where PyTorch prints the value as it was given (so `(2, 2)` prints as `2` here).
+
+/// How a convolution pads its input (torch.nn.Conv2d's padding_mode): with zeros, by
+/// mirroring, by repeating the edge, or by wrapping around.
+enum class PaddingMode { zeros, reflect, replicate, circular };
+
+/// Conv2d's options after the three sizes (PyTorch's keyword arguments), for designated
+/// initializers: `nn::Conv2d(1, 32, 3, {.padding = 1})`.
+struct Conv2dOptions {
+  Int2 stride = 1;
+  ConvPadding padding = 0;  ///< an amount, "valid" or "same"
+  Int2 dilation = 1;
+  std::int64_t groups = 1;
+  bool bias = true;
+  PaddingMode padding_mode = PaddingMode::zeros;
+  Dtype dtype = f32;
+  Generator* generator = nullptr;  ///< for the initial weights; nullptr: the default one
+};
+
+/// 2-d convolution (torch.nn.Conv2d) over [N, C_in, H, W] (or unbatched [C_in, H, W]):
+///   weight [C_out, C_in/groups, kh, kw], bias [C_out]
+/// Initialized as PyTorch: weight by kaiming_uniform_ with a = √5, bias from
+/// U(±1/√fan_in), fan_in = C_in/groups·kh·kw. A padding_mode other than zeros pads the
+/// input with nabla::pad (circular by wrapping) and convolves it without padding.
+class Conv2d : public Module {
+ public:
+  /// Throws std::invalid_argument for a size < 1, channels not divisible by groups,
+  /// stride/dilation < 1, padding < 0, "same" with a stride > 1, or an unknown padding.
+  Conv2d(std::int64_t in_channels, std::int64_t out_channels, Int2 kernel_size,
+         Conv2dOptions options = {});
+  /// Throws std::invalid_argument naming the layer when x is not 3-d or 4-d, has another
+  /// channel count or dtype; the op's own errors otherwise (kernel larger than the input).
+  Tensor forward(const Tensor& x) override;
+  const Tensor& weight() const { return parameter("weight"); }
+  /// The bias; undefined when built with bias = false.
+  Tensor bias() const;
+  std::int64_t in_channels() const noexcept { return in_; }
+  std::int64_t out_channels() const noexcept { return out_; }
+  Int2 kernel_size() const noexcept { return kernel_; }
+  const Conv2dOptions& options() const noexcept { return options_; }
+  std::string extra_repr() const override;
+
+ private:
+  std::int64_t in_, out_;
+  Int2 kernel_;
+  Conv2dOptions options_;
+};
+
+/// Conv1d's options after the three sizes.
+struct Conv1dOptions {
+  std::int64_t stride = 1;
+  ConvPadding padding = 0;  ///< an amount, "valid" or "same"
+  std::int64_t dilation = 1;
+  std::int64_t groups = 1;
+  bool bias = true;
+  PaddingMode padding_mode = PaddingMode::zeros;
+  Dtype dtype = f32;
+  Generator* generator = nullptr;
+};
+
+/// 1-d convolution (torch.nn.Conv1d) over [N, C_in, L] (or unbatched [C_in, L]):
+///   weight [C_out, C_in/groups, k], bias [C_out]; initialized as Conv2d.
+class Conv1d : public Module {
+ public:
+  /// Throws as Conv2d.
+  Conv1d(std::int64_t in_channels, std::int64_t out_channels, std::int64_t kernel_size,
+         Conv1dOptions options = {});
+  /// Throws std::invalid_argument naming the layer when x is not 2-d or 3-d, or has
+  /// another channel count or dtype.
+  Tensor forward(const Tensor& x) override;
+  const Tensor& weight() const { return parameter("weight"); }
+  Tensor bias() const;
+  std::string extra_repr() const override;
+
+ private:
+  std::int64_t in_, out_, kernel_;
+  Conv1dOptions options_;
+};
+
+/// ConvTranspose2d's options after the three sizes (PyTorch's order of keywords).
+struct ConvTranspose2dOptions {
+  Int2 stride = 1;
+  Int2 padding = 0;
+  Int2 output_padding = 0;  ///< must be smaller than the stride or the dilation
+  std::int64_t groups = 1;
+  bool bias = true;
+  Int2 dilation = 1;
+  Dtype dtype = f32;
+  Generator* generator = nullptr;
+};
+
+/// Transposed 2-d convolution (torch.nn.ConvTranspose2d), the adjoint of Conv2d:
+///   weight [C_in, C_out/groups, kh, kw], bias [C_out]
+/// out = (H − 1)·stride − 2·padding + dilation·(k − 1) + output_padding + 1. Initialized as
+/// PyTorch: kaiming_uniform_(a = √5) of that weight, whose fan_in is C_out/groups·kh·kw, and
+/// the bias from U(±1/√fan_in).
+class ConvTranspose2d : public Module {
+ public:
+  /// Throws std::invalid_argument for a size < 1, channels not divisible by groups,
+  /// stride/dilation < 1, padding < 0, or output_padding not below stride or dilation.
+  ConvTranspose2d(std::int64_t in_channels, std::int64_t out_channels, Int2 kernel_size,
+                  ConvTranspose2dOptions options = {});
+  Tensor forward(const Tensor& x) override;
+  /// With the output's spatial size asked for (PyTorch's forward(input, output_size)):
+  /// the output_padding that gives it, which must lie in [0, max(stride, dilation)).
+  /// Throws std::invalid_argument naming the sizes that are reachable otherwise.
+  Tensor forward(const Tensor& x, Int2 output_size);
+  const Tensor& weight() const { return parameter("weight"); }
+  Tensor bias() const;
+  std::string extra_repr() const override;
+
+ private:
+  Tensor run(const Tensor& x, Int2 output_padding);
+  std::int64_t in_, out_;
+  Int2 kernel_;
+  ConvTranspose2dOptions options_;
+};
+
+/// nabla::max_pool2d as a layer (torch.nn.MaxPool2d): stride unset means kernel_size.
+class MaxPool2d : public Module {
+ public:
+  /// Throws std::invalid_argument for a kernel or stride < 1, dilation < 1, or a padding
+  /// that is negative or more than half the kernel.
+  explicit MaxPool2d(Int2 kernel_size, Int2 stride = {}, Int2 padding = 0, Int2 dilation = 1,
+                     bool ceil_mode = false);
+  Tensor forward(const Tensor& x) override;
+  /// The maxima and the flat h·W + w index of each in its plane (return_indices=True).
+  ValuesIndices forward_with_indices(const Tensor& x);
+  std::string extra_repr() const override;
+
+ private:
+  Int2 kernel_, stride_, padding_, dilation_;
+  bool ceil_mode_;
+};
+
+/// nabla::max_pool1d as a layer (torch.nn.MaxPool1d).
+class MaxPool1d : public Module {
+ public:
+  explicit MaxPool1d(std::int64_t kernel_size, std::optional<std::int64_t> stride = std::nullopt,
+                     std::int64_t padding = 0, std::int64_t dilation = 1, bool ceil_mode = false);
+  Tensor forward(const Tensor& x) override;
+  ValuesIndices forward_with_indices(const Tensor& x);
+  std::string extra_repr() const override;
+
+ private:
+  std::int64_t kernel_, stride_, padding_, dilation_;
+  bool ceil_mode_;
+};
+
+/// nabla::avg_pool2d as a layer (torch.nn.AvgPool2d).
+class AvgPool2d : public Module {
+ public:
+  explicit AvgPool2d(Int2 kernel_size, Int2 stride = {}, Int2 padding = 0, bool ceil_mode = false,
+                     bool count_include_pad = true,
+                     std::optional<std::int64_t> divisor_override = std::nullopt);
+  Tensor forward(const Tensor& x) override;
+  std::string extra_repr() const override;
+
+ private:
+  Int2 kernel_, stride_, padding_;
+  bool ceil_mode_, count_include_pad_;
+  std::optional<std::int64_t> divisor_;
+};
+
+/// nabla::avg_pool1d as a layer (torch.nn.AvgPool1d).
+class AvgPool1d : public Module {
+ public:
+  explicit AvgPool1d(std::int64_t kernel_size, std::optional<std::int64_t> stride = std::nullopt,
+                     std::int64_t padding = 0, bool ceil_mode = false,
+                     bool count_include_pad = true);
+  Tensor forward(const Tensor& x) override;
+  std::string extra_repr() const override;
+
+ private:
+  std::int64_t kernel_, stride_, padding_;
+  bool ceil_mode_, count_include_pad_;
+};
+
+/// nabla::adaptive_avg_pool2d as a layer (torch.nn.AdaptiveAvgPool2d): the output's
+/// spatial size is fixed, whatever the input's.
+class AdaptiveAvgPool2d : public Module {
+ public:
+  /// Throws std::invalid_argument for a size < 1.
+  explicit AdaptiveAvgPool2d(Int2 output_size);
+  Tensor forward(const Tensor& x) override;
+  std::string extra_repr() const override;
+
+ private:
+  Int2 size_;
+};
+
+/// nabla::adaptive_max_pool2d as a layer (torch.nn.AdaptiveMaxPool2d).
+class AdaptiveMaxPool2d : public Module {
+ public:
+  explicit AdaptiveMaxPool2d(Int2 output_size);
+  Tensor forward(const Tensor& x) override;
+  ValuesIndices forward_with_indices(const Tensor& x);
+  std::string extra_repr() const override;
+
+ private:
+  Int2 size_;
+};
+
+/// Upsample's options: exactly one of size and scale_factor (one value for every spatial
+/// axis, or one per axis).
+struct UpsampleOptions {
+  std::optional<std::vector<std::int64_t>> size = std::nullopt;
+  std::optional<std::vector<double>> scale_factor = std::nullopt;
+  std::string mode = "nearest";  ///< "nearest", "linear" or "bilinear"
+  std::optional<bool> align_corners = std::nullopt;
+};
+
+/// nabla::interpolate as a layer (torch.nn.Upsample): `nn::Upsample({.scale_factor =
+/// {{2.0}}, .mode = "bilinear"})`.
+class Upsample : public Module {
+ public:
+  /// Throws std::invalid_argument unless exactly one of size and scale_factor is given.
+  explicit Upsample(UpsampleOptions options);
+  Tensor forward(const Tensor& x) override;
+  std::string extra_repr() const override;
+
+ private:
+  UpsampleOptions options_;
+};
+
+/// nabla::pixel_shuffle as a layer: [N, C·r², H, W] → [N, C, H·r, W·r].
+class PixelShuffle : public Module {
+ public:
+  explicit PixelShuffle(std::int64_t upscale_factor);
+  Tensor forward(const Tensor& x) override { return pixel_shuffle(x, factor_); }
+  std::string extra_repr() const override;
+
+ private:
+  std::int64_t factor_;
+};
+
+/// nabla::pixel_unshuffle as a layer: [N, C, H·r, W·r] → [N, C·r², H, W].
+class PixelUnshuffle : public Module {
+ public:
+  explicit PixelUnshuffle(std::int64_t downscale_factor);
+  Tensor forward(const Tensor& x) override { return pixel_unshuffle(x, factor_); }
+  std::string extra_repr() const override;
+
+ private:
+  std::int64_t factor_;
+};
+
+/// BatchNorm's and InstanceNorm's options after num_features. momentum nullopt: the running
+/// statistics are cumulative averages (PyTorch's momentum=None).
+struct BatchNormOptions {
+  double eps = 1e-5;
+  std::optional<double> momentum = 0.1;
+  bool affine = true;
+  bool track_running_stats = true;
+  Dtype dtype = f32;
+};
+
+/// Batch normalization over the channel axis (dim 1), the base of BatchNorm1d/2d/3d:
+///   weight [C] (ones), bias [C] (zeros) when affine;
+///   buffers running_mean [C] (zeros), running_var [C] (ones), num_batches_tracked
+///   (a 0-d int64 tensor, 0) when track_running_stats.
+/// In training it normalizes by the batch's statistics and, when tracking, updates the
+/// running ones (running = (1 − momentum)·running + momentum·batch, the variance unbiased)
+/// and counts the batch; in eval mode it normalizes by the running statistics (by the
+/// batch's when not tracking). state_dict names are PyTorch's ("running_mean", ...).
+class BatchNorm : public Module {
+ public:
+  /// weight and bias: undefined when not affine.
+  Tensor weight() const;
+  Tensor bias() const;
+  /// The running statistics: undefined when not tracking.
+  const Tensor& running_mean() const { return buffer("running_mean"); }
+  const Tensor& running_var() const { return buffer("running_var"); }
+  const Tensor& num_batches_tracked() const { return buffer("num_batches_tracked"); }
+  std::int64_t num_features() const noexcept { return features_; }
+  /// Running statistics back to mean 0, variance 1 and a count of 0.
+  void reset_running_stats();
+  /// Throws std::invalid_argument naming the layer for an input of another rank, channel
+  /// count or dtype.
+  Tensor forward(const Tensor& x) override;
+  std::string extra_repr() const override;
+
+ protected:
+  BatchNorm(std::string type_name, std::vector<std::int64_t> ranks, std::int64_t num_features,
+            BatchNormOptions options);
+
+ private:
+  std::vector<std::int64_t> ranks_;  ///< the input ranks taken
+  std::int64_t features_;
+  BatchNormOptions options_;
+};
+
+/// torch.nn.BatchNorm1d: input [N, C] or [N, C, L].
+class BatchNorm1d : public BatchNorm {
+ public:
+  explicit BatchNorm1d(std::int64_t num_features, BatchNormOptions options = {})
+      : BatchNorm("BatchNorm1d", {2, 3}, num_features, options) {}
+};
+
+/// torch.nn.BatchNorm2d: input [N, C, H, W].
+class BatchNorm2d : public BatchNorm {
+ public:
+  explicit BatchNorm2d(std::int64_t num_features, BatchNormOptions options = {})
+      : BatchNorm("BatchNorm2d", {4}, num_features, options) {}
+};
+
+/// torch.nn.BatchNorm3d: input [N, C, D, H, W].
+class BatchNorm3d : public BatchNorm {
+ public:
+  explicit BatchNorm3d(std::int64_t num_features, BatchNormOptions options = {})
+      : BatchNorm("BatchNorm3d", {5}, num_features, options) {}
+};
+
+/// Instance normalization (each sample's channel by its own statistics), the base of
+/// InstanceNorm1d/2d. PyTorch's defaults: affine false and track_running_stats false;
+/// with tracking, eval mode uses the running statistics. Takes unbatched input too.
+class InstanceNorm : public Module {
+ public:
+  std::int64_t num_features() const noexcept { return features_; }
+  Tensor forward(const Tensor& x) override;
+  std::string extra_repr() const override;
+
+ protected:
+  InstanceNorm(std::string type_name, std::int64_t spatial, std::int64_t num_features,
+               BatchNormOptions options);
+
+ private:
+  std::int64_t spatial_;  ///< spatial axes: 1 or 2
+  std::int64_t features_;
+  BatchNormOptions options_;
+};
+
+/// The options of InstanceNorm1d/2d, which default to no affine and no tracking.
+inline BatchNormOptions instance_norm_options() {
+  return {.eps = 1e-5, .momentum = 0.1, .affine = false, .track_running_stats = false};
+}
+
+/// torch.nn.InstanceNorm1d: input [N, C, L] or unbatched [C, L].
+class InstanceNorm1d : public InstanceNorm {
+ public:
+  explicit InstanceNorm1d(std::int64_t num_features,
+                          BatchNormOptions options = instance_norm_options())
+      : InstanceNorm("InstanceNorm1d", 1, num_features, options) {}
+};
+
+/// torch.nn.InstanceNorm2d: input [N, C, H, W] or unbatched [C, H, W].
+class InstanceNorm2d : public InstanceNorm {
+ public:
+  explicit InstanceNorm2d(std::int64_t num_features,
+                          BatchNormOptions options = instance_norm_options())
+      : InstanceNorm("InstanceNorm2d", 2, num_features, options) {}
+};
+
+/// nabla::layer_norm as a layer (torch.nn.LayerNorm): normalizes over the trailing
+/// normalized_shape; weight (ones) and bias (zeros) of that shape when elementwise_affine.
+class LayerNorm : public Module {
+ public:
+  /// Throws std::invalid_argument for an empty shape or an extent < 1.
+  explicit LayerNorm(Shape normalized_shape, double eps = 1e-5, bool elementwise_affine = true,
+                     Dtype dtype = f32);
+  Tensor forward(const Tensor& x) override;
+  std::string extra_repr() const override;
+
+ private:
+  Shape shape_;
+  double eps_;
+  bool affine_;
+};
+
+/// nabla::group_norm as a layer (torch.nn.GroupNorm): weight (ones) and bias (zeros) of
+/// [num_channels] when affine.
+class GroupNorm : public Module {
+ public:
+  /// Throws std::invalid_argument unless num_groups ≥ 1 divides num_channels.
+  GroupNorm(std::int64_t num_groups, std::int64_t num_channels, double eps = 1e-5,
+            bool affine = true, Dtype dtype = f32);
+  Tensor forward(const Tensor& x) override;
+  std::string extra_repr() const override;
+
+ private:
+  std::int64_t groups_, channels_;
+  double eps_;
+  bool affine_;
+};
+
+/// nabla::local_response_norm as a layer (torch.nn.LocalResponseNorm).
+class LocalResponseNorm : public Module {
+ public:
+  explicit LocalResponseNorm(std::int64_t size, double alpha = 1e-4, double beta = 0.75,
+                             double k = 1.0);
+  Tensor forward(const Tensor& x) override;
+  std::string extra_repr() const override;
+
+ private:
+  std::int64_t size_;
+  double alpha_, beta_, k_;
+};
+
+/// nabla::dropout2d as a layer (torch.nn.Dropout2d): whole channels zeroed in training.
+class Dropout2d : public Module {
+ public:
+  /// Throws std::invalid_argument unless 0 ≤ p ≤ 1.
+  explicit Dropout2d(double p = 0.5, Generator* generator = nullptr);
+  Tensor forward(const Tensor& x) override;
+  std::string extra_repr() const override;
+
+ private:
+  double p_;
+  Generator* generator_;
+};
+
+/// nabla::alpha_dropout as a layer (torch.nn.AlphaDropout), for SELU networks.
+class AlphaDropout : public Module {
+ public:
+  explicit AlphaDropout(double p = 0.5, Generator* generator = nullptr);
+  Tensor forward(const Tensor& x) override;
+  std::string extra_repr() const override;
+
+ private:
+  double p_;
+  Generator* generator_;
+};
+
+/// Embedding's options after the two sizes.
+struct EmbeddingOptions {
+  std::optional<std::int64_t> padding_idx = std::nullopt;  ///< a row kept at 0, no gradient
+  std::optional<double> max_norm = std::nullopt;           ///< rows renormalized on lookup
+  double norm_type = 2.0;
+  Dtype dtype = f32;
+  Generator* generator = nullptr;
+};
+
+/// A lookup table (torch.nn.Embedding): indices of any shape (int64 or int32) → their
+/// rows of weight [num_embeddings, embedding_dim], which starts N(0, 1) with the
+/// padding_idx row zeroed.
+class Embedding : public Module {
+ public:
+  /// Throws std::invalid_argument for a size < 1, std::out_of_range for a padding_idx
+  /// outside [−num_embeddings, num_embeddings).
+  Embedding(std::int64_t num_embeddings, std::int64_t embedding_dim,
+            EmbeddingOptions options = {});
+  /// A table holding `weight` (2-d, floating), trained only when freeze is false
+  /// (Embedding.from_pretrained). dtype and generator of the options are not used.
+  static Embedding from_pretrained(const Tensor& weight, bool freeze = true,
+                                   EmbeddingOptions options = {});
+  Tensor forward(const Tensor& indices) override;
+  const Tensor& weight() const { return parameter("weight"); }
+  std::string extra_repr() const override;
+
+ private:
+  Embedding(const Tensor& weight, bool freeze, EmbeddingOptions options);
+  std::int64_t num_, dim_;
+  EmbeddingOptions options_;
+};
+
+/// EmbeddingBag's options after the two sizes.
+struct EmbeddingBagOptions {
+  EmbeddingBagMode mode = EmbeddingBagMode::mean;
+  std::optional<std::int64_t> padding_idx = std::nullopt;
+  Dtype dtype = f32;
+  Generator* generator = nullptr;
+};
+
+/// Sums, means or maxima of bags of embeddings (torch.nn.EmbeddingBag), weight
+/// [num_embeddings, embedding_dim] initialized N(0, 1) with the padding row zeroed.
+class EmbeddingBag : public Module {
+ public:
+  EmbeddingBag(std::int64_t num_embeddings, std::int64_t embedding_dim,
+               EmbeddingBagOptions options = {});
+  /// 2-d indices [B, L], one bag per row.
+  Tensor forward(const Tensor& indices) override;
+  /// 1-d indices with the bags' offsets, and optionally per-sample weights (mode sum).
+  Tensor forward(const Tensor& indices, const Tensor& offsets,
+                 const Tensor& per_sample_weights = {});
+  const Tensor& weight() const { return parameter("weight"); }
+  std::string extra_repr() const override;
+
+ private:
+  std::int64_t num_, dim_;
+  EmbeddingBagOptions options_;
+};
+
+/// result = x1ᵀ·A·x2 + b for each output feature (torch.nn.Bilinear):
+///   weight [out, in1, in2], bias [out], both from U(±1/√in1).
+/// A module of two inputs: call forward(x1, x2) (or m(x1, x2), which skips module hooks).
+class Bilinear : public Module {
+ public:
+  Bilinear(std::int64_t in1_features, std::int64_t in2_features, std::int64_t out_features,
+           bool bias = true, LayerOptions options = {});
+  /// Throws std::invalid_argument: Bilinear takes two inputs.
+  Tensor forward(const Tensor& x) override;
+  Tensor forward(const Tensor& x1, const Tensor& x2);
+  Tensor operator()(const Tensor& x1, const Tensor& x2) { return forward(x1, x2); }
+  using Module::operator();
+  const Tensor& weight() const { return parameter("weight"); }
+  Tensor bias() const;
+  std::string extra_repr() const override;
+
+ private:
+  std::int64_t in1_, in2_, out_;
+  bool has_bias_;
 };
 
 /// A function of several tensors to several tensors, for checkpoint.
