@@ -1,28 +1,67 @@
 #pragma once
 /// \file data.hpp
-/// Data for training: datasets of tensors, shuffled mini-batches, and readers for IDX
-/// files (plain or gzipped, as Fashion-MNIST ships) and numeric CSV tables.
+/// Data for training, after torch.utils.data: the Dataset interface and TensorDataset,
+/// Subset and random_split, samplers, batch transforms (normalize, random crop, flips,
+/// noise), a DataLoader that prefetches the next batch on a background thread, and readers
+/// for IDX files (plain or gzipped, as Fashion-MNIST ships) and numeric CSV tables.
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <future>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "nabla/shape.hpp"
 #include "nabla/tensor.hpp"
 
 namespace nabla::data {
+
+/// One sample: an input and its target.
+struct Example {
+  Tensor input;
+  Tensor target;
+};
+
+/// One mini-batch: inputs and targets stacked along a new first axis.
+struct Batch {
+  Tensor inputs;
+  Tensor targets;
+};
+
+/// What a DataLoader draws from (torch.utils.data.Dataset): size() samples, each got by
+/// its index. A dataset of your own overrides size() and get(); get_batch() stacks get(i)
+/// unless overridden with something faster. get and get_batch may be called from the
+/// loader's prefetching thread while your code runs, so they must not change shared state
+/// without a lock.
+class Dataset {
+ public:
+  virtual ~Dataset() = default;
+  /// Number of samples.
+  virtual std::int64_t size() const = 0;
+  /// Sample i, 0 ≤ i < size().
+  virtual Example get(std::int64_t i) const = 0;
+  /// The samples at `indices`, stacked along a new first axis. Throws
+  /// std::invalid_argument when the samples' shapes or dtypes differ, std::out_of_range for
+  /// an index outside [0, size()).
+  virtual Batch get_batch(const std::vector<std::int64_t>& indices) const;
+};
 
 /// Samples along the first axis of two tensors: input i is inputs[i], target i is
 /// targets[i]. Either may be a view of any layout (transposed, sliced, expanded): it is
 /// made contiguous once, here (inputs() and targets() return the contiguous tensors).
 /// Throws std::invalid_argument when their first extents differ.
-class TensorDataset {
+class TensorDataset : public Dataset {
  public:
   TensorDataset(Tensor inputs, Tensor targets);
   /// Number of samples.
-  std::int64_t size() const noexcept { return size_; }
+  std::int64_t size() const noexcept override { return size_; }
+  Example get(std::int64_t i) const override;
+  /// Rows gathered straight from the two tensors (one copy per batch).
+  Batch get_batch(const std::vector<std::int64_t>& indices) const override;
   const Tensor& inputs() const noexcept { return inputs_; }
   const Tensor& targets() const noexcept { return targets_; }
   /// The first `n` samples (a copy), e.g. a small slice for a quick run.
@@ -33,37 +72,176 @@ class TensorDataset {
   std::int64_t size_ = 0;
 };
 
-/// One mini-batch: inputs and targets stacked along a new first axis.
-struct Batch {
-  Tensor inputs;
-  Tensor targets;
+/// The samples of `dataset` at `indices`, in that order (torch.utils.data.Subset); shares
+/// the dataset. Throws std::out_of_range naming the position of an index outside the
+/// dataset.
+class Subset : public Dataset {
+ public:
+  Subset(std::shared_ptr<const Dataset> dataset, std::vector<std::int64_t> indices);
+  std::int64_t size() const noexcept override {
+    return static_cast<std::int64_t>(indices_.size());
+  }
+  Example get(std::int64_t i) const override;
+  Batch get_batch(const std::vector<std::int64_t>& indices) const override;
+  const std::vector<std::int64_t>& indices() const noexcept { return indices_; }
+  const Dataset& dataset() const noexcept { return *dataset_; }
+
+ private:
+  std::shared_ptr<const Dataset> dataset_;
+  std::vector<std::int64_t> indices_;
 };
+
+/// Splits a dataset into non-overlapping random subsets of the given lengths, which must
+/// add up to its size (torch.utils.data.random_split); the same generator state gives the
+/// same split. Throws std::invalid_argument otherwise, or for a negative length.
+std::vector<Subset> random_split(std::shared_ptr<const Dataset> dataset,
+                                 const std::vector<std::int64_t>& lengths, Generator& gen);
+/// The same with fractions that add up to 1: each subset gets ⌊fraction·size⌋ samples and
+/// the remainder goes one by one to the subsets in order, as PyTorch 1.13.
+std::vector<Subset> random_split(std::shared_ptr<const Dataset> dataset,
+                                 const std::vector<double>& fractions, Generator& gen);
+
+// ---- samplers --------------------------------------------------------------------------
+
+/// The order in which a DataLoader visits a dataset's samples, drawn anew each epoch.
+class Sampler {
+ public:
+  virtual ~Sampler() = default;
+  /// One epoch's indices, drawn with `gen` (the loader's generator for that epoch).
+  virtual std::vector<std::int64_t> indices(Generator& gen) const = 0;
+  /// How many indices an epoch has.
+  virtual std::int64_t size() const = 0;
+};
+
+/// 0, 1, ..., n − 1 (torch's SequentialSampler).
+class SequentialSampler : public Sampler {
+ public:
+  explicit SequentialSampler(std::int64_t n);
+  std::vector<std::int64_t> indices(Generator& gen) const override;
+  std::int64_t size() const override { return n_; }
+
+ private:
+  std::int64_t n_;
+};
+
+/// A random permutation of 0..n−1 each epoch, or, with replacement, num_samples indices
+/// drawn uniformly (torch's RandomSampler). num_samples defaults to n; without replacement
+/// a larger num_samples repeats whole permutations, as PyTorch.
+class RandomSampler : public Sampler {
+ public:
+  explicit RandomSampler(std::int64_t n, bool replacement = false,
+                         std::optional<std::int64_t> num_samples = std::nullopt);
+  std::vector<std::int64_t> indices(Generator& gen) const override;
+  std::int64_t size() const override { return num_samples_; }
+
+ private:
+  std::int64_t n_, num_samples_;
+  bool replacement_;
+};
+
+/// num_samples indices drawn with probability proportional to `weights` (which need not
+/// add up to 1), with or without replacement (torch's WeightedRandomSampler), e.g. to
+/// balance classes. Throws std::invalid_argument for an empty, negative, non-finite or
+/// all-zero weight list, and for more samples without replacement than positive weights.
+class WeightedRandomSampler : public Sampler {
+ public:
+  WeightedRandomSampler(std::vector<double> weights, std::int64_t num_samples,
+                        bool replacement = true);
+  std::vector<std::int64_t> indices(Generator& gen) const override;
+  std::int64_t size() const override { return num_samples_; }
+
+ private:
+  std::vector<double> weights_;
+  std::int64_t num_samples_;
+  bool replacement_;
+};
+
+/// The given indices in a random order each epoch (torch's SubsetRandomSampler).
+class SubsetRandomSampler : public Sampler {
+ public:
+  explicit SubsetRandomSampler(std::vector<std::int64_t> indices);
+  std::vector<std::int64_t> indices(Generator& gen) const override;
+  std::int64_t size() const override { return static_cast<std::int64_t>(indices_.size()); }
+
+ private:
+  std::vector<std::int64_t> indices_;
+};
+
+// ---- transforms -------------------------------------------------------------------------
+
+/// A function applied to each batch's inputs (or targets) as the loader makes it, with a
+/// generator for its random choices. Compose them with transforms::compose.
+using Transform = std::function<Tensor(const Tensor& batch, Generator& gen)>;
+
+namespace transforms {
+
+/// (x − mean_c) / std_c per channel c of inputs [N, C, ...]; one value each applies to
+/// every element (any shape). Integer inputs become float32. Throws std::invalid_argument
+/// for a count that is neither 1 nor C, or a std ≤ 0.
+Transform normalize(std::vector<double> mean, std::vector<double> std);
+
+/// How random_crop fills the border it adds.
+enum class Fill { constant, reflect, replicate };
+
+/// Pads each image of [N, C, H, W] (or [N, H, W]) by `padding` on every side, then cuts a
+/// `size` window at a random place in it (torchvision's RandomCrop(size, padding,
+/// fill, padding_mode)); each image of the batch gets its own place. Throws
+/// std::invalid_argument when the window does not fit the padded image, for a rank other
+/// than 3 or 4, or reflect padding of at least the image's extent.
+Transform random_crop(Int2 size, Int2 padding = 0, Fill fill = Fill::constant,
+                      double value = 0.0);
+
+/// Mirrors each image left to right with probability p (torchvision's
+/// RandomHorizontalFlip), decided per image; the last axis is the width.
+Transform random_horizontal_flip(double p = 0.5);
+
+/// Adds Gaussian noise N(0, std²) to every element (floating inputs).
+Transform random_noise(double std);
+
+/// The transforms one after another.
+Transform compose(std::vector<Transform> transforms);
+
+}  // namespace transforms
 
 struct DataLoaderOptions {
   std::int64_t batch_size = 1;
   bool shuffle = false;
-  std::uint64_t seed = 0;  ///< shuffling seed; each epoch draws a new order from it
+  std::uint64_t seed = 0;  ///< shuffling (and transform) seed; each epoch draws anew from it
   bool drop_last = false;  ///< drop a last batch smaller than batch_size
+  /// The order of the samples; overrides shuffle, which must then be false.
+  std::shared_ptr<const Sampler> sampler = nullptr;
+  Transform transform = nullptr;         ///< applied to each batch's inputs
+  Transform target_transform = nullptr;  ///< applied to each batch's targets
+  /// Makes the next batch on a background thread while the current one is used.
+  bool prefetch = true;
 };
 
 /// Mini-batches over a dataset, as PyTorch's DataLoader: `for (const Batch& b : loader)`.
-/// Each pass over the loader is one epoch; with `shuffle` every epoch has a new order,
-/// the same for the same seed. Throws std::invalid_argument for batch_size < 1.
+/// Each pass over the loader is one epoch; with `shuffle` (or a random sampler) every
+/// epoch has a new order, the same for the same seed. The transforms draw from a
+/// generator of their own per batch, seeded from the seed, the epoch and the batch's
+/// position, so a batch is the same whether or not it was prefetched. Throws
+/// std::invalid_argument for batch_size < 1, a null dataset, or shuffle with a sampler.
 ///
-/// The loader holds the dataset by value (a TensorDataset is two tensor handles, so its
-/// values are shared, not copied): a loader built from a temporary dataset is safe, and
-/// assigning another dataset to the variable it was built from leaves the loader with the
-/// one it was given. An iterator refers to its loader: it is valid while the loader lives
-/// and is not moved, and the Batch it yields lives until the iterator advances.
+/// With `prefetch` (the default), dereferencing batch i starts making batch i + 1 on a
+/// background thread, so the next batch is ready when the model has used this one; an
+/// exception thrown there (a bad transform) comes out of the dereference that needs it.
+///
+/// The loader shares the dataset (a TensorDataset given by value is two tensor handles,
+/// so its values are shared, not copied). An iterator refers to its loader: it is valid
+/// while the loader lives and is not moved, and the Batch it yields lives until the
+/// iterator advances. Start the next epoch (begin()) after the last one's iterators are
+/// gone, as a range-for does.
 class DataLoader {
  public:
   DataLoader(TensorDataset dataset, DataLoaderOptions options);
+  DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions options);
   /// Number of batches per epoch.
   std::int64_t size() const noexcept;
   /// Batch `i` of the current epoch's order. Throws std::out_of_range unless 0 ≤ i < size().
   Batch batch(std::int64_t i) const;
   /// The dataset the loader draws from.
-  const TensorDataset& dataset() const noexcept { return dataset_; }
+  const Dataset& dataset() const noexcept { return *dataset_; }
 
   class iterator {
    public:
@@ -74,7 +252,8 @@ class DataLoader {
     using pointer = const Batch*;
 
     iterator(const DataLoader* loader, std::int64_t i) : loader_(loader), i_(i) {}
-    /// The batch at this position, made on first use and kept until the iterator advances.
+    /// The batch at this position, made on first use (or taken from the prefetching
+    /// thread) and kept until the iterator advances.
     const Batch& operator*() const;
     const Batch* operator->() const { return &**this; }
     iterator& operator++() {
@@ -84,17 +263,22 @@ class DataLoader {
     bool operator==(const iterator& o) const { return i_ == o.i_; }
 
    private:
+    struct Ahead {
+      std::int64_t index;
+      std::future<Batch> batch;
+    };
     const DataLoader* loader_;
     std::int64_t i_;
     mutable std::optional<Batch> current_;
     mutable std::int64_t current_index_ = -1;
+    mutable std::shared_ptr<Ahead> ahead_;  ///< the batch being made in the background
   };
-  /// Starts an epoch (reshuffling when asked).
+  /// Starts an epoch (drawing its order).
   iterator begin();
   iterator end() const { return iterator(this, size()); }
 
  private:
-  TensorDataset dataset_;
+  std::shared_ptr<const Dataset> dataset_;
   DataLoaderOptions options_;
   std::vector<std::int64_t> order_;
   std::uint64_t epoch_ = 0;

@@ -86,6 +86,26 @@ Tensor gather_rows(const Tensor& t, const std::int64_t* idx, std::int64_t n) {
 }
 }  // namespace
 
+Example TensorDataset::get(std::int64_t i) const {
+  if (i < 0 || i >= size_) {
+    throw std::out_of_range(
+        fmt::format("nabla::data::TensorDataset::get: index {} is outside [0, {})", i, size_));
+  }
+  return {select(inputs_, 0, i), select(targets_, 0, i)};
+}
+
+Batch TensorDataset::get_batch(const std::vector<std::int64_t>& indices) const {
+  for (std::size_t k = 0; k < indices.size(); ++k) {
+    if (indices[k] < 0 || indices[k] >= size_) {
+      throw std::out_of_range(fmt::format(
+          "nabla::data::TensorDataset::get_batch: index {} at position {} is outside [0, {})",
+          indices[k], k, size_));
+    }
+  }
+  const auto n = static_cast<std::int64_t>(indices.size());
+  return {gather_rows(inputs_, indices.data(), n), gather_rows(targets_, indices.data(), n)};
+}
+
 TensorDataset TensorDataset::head(std::int64_t n) const {
   n = std::clamp<std::int64_t>(n, 0, size_);
   std::vector<std::int64_t> idx(static_cast<std::size_t>(n));
@@ -94,28 +114,47 @@ TensorDataset TensorDataset::head(std::int64_t n) const {
 }
 
 DataLoader::DataLoader(TensorDataset dataset, DataLoaderOptions options)
-    : dataset_(std::move(dataset)), options_(options) {
+    : DataLoader(std::make_shared<const TensorDataset>(std::move(dataset)), std::move(options)) {}
+
+DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions options)
+    : dataset_(std::move(dataset)), options_(std::move(options)) {
+  if (!dataset_) throw std::invalid_argument("nabla::data::DataLoader: the dataset is null");
   if (options_.batch_size < 1) {
     throw std::invalid_argument(fmt::format(
         "nabla::data::DataLoader: batch_size must be at least 1, got {}", options_.batch_size));
   }
-  order_.resize(static_cast<std::size_t>(dataset_.size()));
-  std::iota(order_.begin(), order_.end(), 0);
+  if (options_.sampler && options_.shuffle) {
+    throw std::invalid_argument(
+        "nabla::data::DataLoader: a sampler sets the order, so shuffle must be false");
+  }
+  if (options_.sampler) {
+    Generator gen(options_.seed);
+    order_ = options_.sampler->indices(gen);
+  } else {
+    order_.resize(static_cast<std::size_t>(dataset_->size()));
+    std::iota(order_.begin(), order_.end(), 0);
+  }
 }
 
 std::int64_t DataLoader::size() const noexcept {
-  const std::int64_t n = dataset_.size(), b = options_.batch_size;
+  const auto n = static_cast<std::int64_t>(order_.size());
+  const std::int64_t b = options_.batch_size;
   return options_.drop_last ? n / b : n / b + (n % b != 0);
 }
 
 DataLoader::iterator DataLoader::begin() {
-  if (options_.shuffle) {
-    // Fisher–Yates with nabla's generator: the same seed gives the same orders everywhere.
-    Generator gen(options_.seed + 0x9E3779B97F4A7C15ull * ++epoch_);
+  ++epoch_;
+  // Each epoch's generator: the same seed gives the same orders everywhere.
+  Generator gen(options_.seed + 0x9E3779B97F4A7C15ull * epoch_);
+  if (options_.sampler) {
+    order_ = options_.sampler->indices(gen);
+  } else if (options_.shuffle) {
     std::iota(order_.begin(), order_.end(), 0);
-    for (std::size_t i = order_.size(); i > 1; --i) {
-      std::swap(order_[i - 1], order_[static_cast<std::size_t>(gen.integer(i))]);
-    }
+    gen.locked([&](Generator::Unlocked& g) {
+      for (std::size_t i = order_.size(); i > 1; --i) {  // Fisher–Yates
+        std::swap(order_[i - 1], order_[static_cast<std::size_t>(g.integer(i))]);
+      }
+    });
   }
   return iterator(this, 0);
 }
@@ -126,15 +165,39 @@ Batch DataLoader::batch(std::int64_t i) const {
         fmt::format("nabla::data::DataLoader: batch {} of {} does not exist", i, size()));
   }
   const std::int64_t start = i * options_.batch_size;
-  const std::int64_t n = std::min(options_.batch_size, dataset_.size() - start);
-  const std::int64_t* idx = order_.data() + start;
-  return {gather_rows(dataset_.inputs(), idx, n), gather_rows(dataset_.targets(), idx, n)};
+  const std::int64_t n =
+      std::min(options_.batch_size, static_cast<std::int64_t>(order_.size()) - start);
+  const std::vector<std::int64_t> idx(order_.begin() + static_cast<std::ptrdiff_t>(start),
+                                      order_.begin() + static_cast<std::ptrdiff_t>(start + n));
+  Batch b = dataset_->get_batch(idx);
+  if (options_.transform || options_.target_transform) {
+    NoGradGuard no_grad;
+    // A generator per batch, from the seed, the epoch and the position: the batch is the
+    // same however it was made (prefetched or not, in any order).
+    Generator gen(options_.seed ^ (0xD1B54A32D192ED03ull * (epoch_ + 1)) ^
+                  (0x8CB92BA72F3D8DD7ull * static_cast<std::uint64_t>(i + 1)));
+    if (options_.transform) b.inputs = options_.transform(b.inputs, gen);
+    if (options_.target_transform) b.targets = options_.target_transform(b.targets, gen);
+  }
+  return b;
 }
 
 const Batch& DataLoader::iterator::operator*() const {
   if (!current_ || current_index_ != i_) {
-    current_ = loader_->batch(i_);
+    if (ahead_ && ahead_->index == i_) {
+      std::shared_ptr<Ahead> a = std::move(ahead_);
+      current_ = a->batch.get();  // rethrows what the background thread threw
+    } else {
+      ahead_.reset();  // waits for a batch this iterator skipped past
+      current_ = loader_->batch(i_);
+    }
     current_index_ = i_;
+    if (loader_->options_.prefetch && i_ + 1 < loader_->size()) {
+      const DataLoader* loader = loader_;
+      const std::int64_t next = i_ + 1;
+      ahead_ = std::make_shared<Ahead>(
+          Ahead{next, std::async(std::launch::async, [loader, next] { return loader->batch(next); })});
+    }
   }
   return *current_;
 }
