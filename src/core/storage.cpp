@@ -9,7 +9,9 @@
 #include <cstring>
 #include <iterator>
 #include <limits>
+#include <mutex>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 
 #include "core/strided.hpp"
@@ -25,7 +27,89 @@ namespace detail {
 namespace {
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
 constexpr std::size_t kHugeBytes = std::size_t{8} << 20;  // buffers this big or bigger
+
+// The heap buffer of an n-byte storage: its alignment and its size rounded up to it.
+std::size_t alignment_for(std::size_t n) {
+#ifdef __linux__
+  // Big buffers are fresh pages from the kernel, and touching them one 4 KiB page
+  // fault at a time cost more than the arithmetic (an elementwise op on 47M floats:
+  // 0.57 s, most of it in the kernel). On 2 MiB boundaries, with MADV_HUGEPAGE, they
+  // fault in 2 MiB at a time where transparent huge pages are enabled.
+  if (n >= kHugeBytes) return kHugePage;
+#endif
+  // 64-byte alignment suits every SIMD width xsimd may use.
+  return 64;
+}
+
+std::size_t rounded_size(std::size_t n) {
+  const std::size_t align = alignment_for(n);
+  return (n + align - 1) / align * align;
+}
+
+// Freed buffers of 256 KiB and more, kept for the next storage of the same rounded size.
+// malloc hands such sizes to mmap and back to the kernel on free, so a training step that
+// makes and drops the same activations each time paid for fresh, zeroed pages every time
+// (a fifth of a CNN step in clear_page). Bounded: beyond kCacheLimit bytes a freed buffer
+// goes back to malloc. Under AddressSanitizer nothing is kept, so that a use after free
+// is still caught.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kCacheBuffers = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kCacheBuffers = false;
+#else
+constexpr bool kCacheBuffers = true;
+#endif
+#else
+constexpr bool kCacheBuffers = true;
+#endif
+constexpr std::size_t kCacheMinBytes = std::size_t{256} << 10;
+constexpr std::size_t kCacheLimit = std::size_t{1} << 30;
+
+struct BufferCache {
+  std::mutex mutex;
+  std::unordered_multimap<std::size_t, void*> free;  // rounded size → buffer
+  std::size_t bytes = 0;
+};
+
+BufferCache& buffer_cache() {
+  static auto* cache = new BufferCache;  // never destroyed: storages may outlive statics
+  return *cache;
+}
+
+void* take_cached(std::size_t rounded) {
+  if (!kCacheBuffers || rounded < kCacheMinBytes) return nullptr;
+  BufferCache& c = buffer_cache();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  auto it = c.free.find(rounded);
+  if (it == c.free.end()) return nullptr;
+  void* p = it->second;
+  c.free.erase(it);
+  c.bytes -= rounded;
+  return p;
+}
+
+// True when the cache kept the buffer.
+bool give_cached(void* p, std::size_t rounded) {
+  if (!kCacheBuffers || rounded < kCacheMinBytes) return false;
+  BufferCache& c = buffer_cache();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  if (c.bytes + rounded > kCacheLimit) return false;
+  c.free.emplace(rounded, p);
+  c.bytes += rounded;
+  return true;
+}
 }  // namespace
+
+std::size_t release_cached_buffers() {
+  BufferCache& c = buffer_cache();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  const std::size_t bytes = c.bytes;
+  for (auto& [size, p] : c.free) std::free(p);
+  c.free.clear();
+  c.bytes = 0;
+  return bytes;
+}
 
 std::atomic<std::int64_t> live_nodes{0};  // counted by Node's constructor and destructor
 std::atomic<std::int64_t> live_storages{0};
@@ -34,30 +118,21 @@ Storage::Storage(std::size_t n) : nbytes(n) {
   if (n <= kInlineBytes) {
     data = inline_buf;
   } else {
-    // 64-byte alignment suits every SIMD width xsimd may use; round the size up as
-    // aligned_alloc requires.
-    std::size_t align = 64;
-#ifdef __linux__
-    // Big buffers are fresh pages from the kernel, and touching them one 4 KiB page
-    // fault at a time cost more than the arithmetic (an elementwise op on 47M floats:
-    // 0.57 s, most of it in the kernel). On 2 MiB boundaries, with MADV_HUGEPAGE, they
-    // fault in 2 MiB at a time where transparent huge pages are enabled.
-    if (n >= kHugeBytes) align = kHugePage;
-#endif
-    const std::size_t rounded = (n + align - 1) / align * align;
-    data = std::aligned_alloc(align, rounded);
+    const std::size_t align = alignment_for(n), rounded = rounded_size(n);
+    data = take_cached(rounded);
     if (data == nullptr) {
-      throw std::bad_alloc();
-    }
+      data = std::aligned_alloc(align, rounded);  // (aligned_alloc wants a multiple of align)
+      if (data == nullptr) throw std::bad_alloc();
 #ifdef __linux__
-    if (align == kHugePage) madvise(data, rounded, MADV_HUGEPAGE);  // a hint: failure is fine
+      if (align == kHugePage) madvise(data, rounded, MADV_HUGEPAGE);  // a hint: failure is fine
 #endif
+    }
   }
   live_storages.fetch_add(1, std::memory_order_relaxed);  // after the last throw
 }
 
 Storage::~Storage() {
-  if (data != inline_buf) std::free(data);
+  if (data != inline_buf && !give_cached(data, rounded_size(nbytes))) std::free(data);
   live_storages.fetch_sub(1, std::memory_order_relaxed);
 }
 
@@ -289,6 +364,7 @@ LiveCounts live_counts() noexcept {
   return {detail::live_nodes.load(std::memory_order_relaxed),
           detail::live_storages.load(std::memory_order_relaxed)};
 }
+std::size_t release_cached_memory() { return detail::release_cached_buffers(); }
 }  // namespace debug
 
 }  // namespace nabla

@@ -40,6 +40,8 @@ struct Storage {
 /// destructor keep live_nodes).
 extern std::atomic<std::int64_t> live_nodes;
 extern std::atomic<std::int64_t> live_storages;
+/// Frees the buffers Storage keeps for reuse; returns their bytes (storage.cpp).
+std::size_t release_cached_buffers();
 
 struct HookList;  // autograd/hooks.hpp
 
