@@ -114,6 +114,41 @@ inline MlpData make_mlp_data() {
   return d;
 }
 
+/// The CNN row: examples/fashion_mnist_cnn's network without its Dropout (whose random
+/// mask would differ between the programs), one Adam step on a batch of 128.
+///   Conv2d(1, 32, 3, pad 1) BatchNorm2d ReLU MaxPool2d(2) Conv2d(32, 64, 3, pad 1)
+///   BatchNorm2d ReLU MaxPool2d(2) Flatten Linear(3136, 128) ReLU Linear(128, 10)
+inline constexpr int kCnnBatch = 128;
+inline constexpr double kCnnLr = 2e-3;
+
+/// Deterministic inputs, labels and initial parameters of the CNN (BatchNorm starts at
+/// weight 1, bias 0 in both programs), in PyTorch's layouts.
+struct CnnData {
+  std::vector<float> x;       // [128, 1, 28, 28], standardized-looking values in [-1, 1)
+  std::vector<float> labels;  // [128], class indices as floats
+  // conv1 [32,1,3,3] [32], conv2 [64,32,3,3] [64], fc1 [128,3136] [128], fc2 [10,128] [10]
+  std::array<std::vector<float>, 4> weight, bias;
+};
+inline CnnData make_cnn_data() {
+  Lcg uniform{0xC0FFEEull};
+  CnnData d;
+  d.x.resize(std::size_t{kCnnBatch} * 28 * 28);
+  for (float& v : d.x) v = 2.0f * uniform() - 1.0f;
+  d.labels.resize(kCnnBatch);
+  for (float& v : d.labels) v = std::min(std::floor(uniform() * 10.0f), 9.0f);
+  const std::array<std::pair<std::size_t, std::size_t>, 4> shapes{
+      {{32, 1 * 9}, {64, 32 * 9}, {128, 3136}, {10, 128}}};  // (out, fan_in)
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto [out, fan_in] = shapes[i];
+    const float bound = 1.0f / std::sqrt(static_cast<float>(fan_in));  // PyTorch's bounds
+    d.weight[i].resize(out * fan_in);
+    for (float& v : d.weight[i]) v = (2.0f * uniform() - 1.0f) * bound;
+    d.bias[i].resize(out);
+    for (float& v : d.bias[i]) v = (2.0f * uniform() - 1.0f) * bound;
+  }
+  return d;
+}
+
 /// The elementwise row: add two [60000, 784] float32 tensors (the size of the whole
 /// Fashion-MNIST training set, 188 MB each), so every result is a fresh big buffer.
 inline constexpr std::int64_t kBigRows = 60000, kBigCols = 784;

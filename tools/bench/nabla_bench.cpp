@@ -14,6 +14,9 @@
 //                  (Flatten, Linear 784→256, ReLU, Linear 256→128, ReLU, Linear 128→10;
 //                  batch 64, cross_entropy, zero_grad, backward, Adam lr 2e-3), per step,
 //                  next to its eight bare gemm calls.
+//   cnn step     : one Adam step of examples/fashion_mnist_cnn.cpp's network without its
+//                  Dropout (two conv-BN-ReLU-maxpool blocks, Linear 3136→128→10), batch
+//                  128, same initial weights as nabla-bench-torch, losses checked equal.
 //   elementwise  : nabla::add on two [60000, 784] float32 tensors (the whole Fashion-MNIST
 //                  training set), per op; each result is a fresh 188 MB buffer.
 //   kernels      : add, mul, exp, sigmoid on 10⁶ and 10⁷ float32 values, contiguous and
@@ -36,6 +39,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <new>
 #include <stdexcept>
 #include <utility>
@@ -326,6 +330,59 @@ void bench_mlp(const bench::Options& o, std::vector<bench::Result>& results,
                                         [&] { net.step(); }));
 }
 
+// ---- Fashion-MNIST CNN ----------------------------------------------------------------------
+
+struct Cnn {
+  nn::Sequential model{
+      nn::Conv2d(1, 32, 3, {.padding = 1}), nn::BatchNorm2d(32), nn::ReLU(), nn::MaxPool2d(2),
+      nn::Conv2d(32, 64, 3, {.padding = 1}), nn::BatchNorm2d(64), nn::ReLU(), nn::MaxPool2d(2),
+      nn::Flatten(), nn::Linear(3136, 128), nn::ReLU(), nn::Linear(128, 10)};
+  Tensor x, labels;
+  std::unique_ptr<nabla::optim::Adam> optimizer;
+  explicit Cnn(const bench::CnnData& d)
+      : x(nabla::tensor(d.x, {bench::kCnnBatch, 1, 28, 28})),
+        labels(nabla::tensor(d.labels, {bench::kCnnBatch}).to(nabla::i64)) {
+    // The conv and linear layers' weight and bias, in order (BatchNorm's stay at 1 and 0).
+    std::vector<Tensor> wb;
+    for (const auto& [name, p] : model.named_parameters()) {
+      if (!name.starts_with("1.") && !name.starts_with("5.")) wb.push_back(p);
+    }
+    for (std::size_t i = 0; i < 4; ++i) {
+      for (const auto& [param, values] :
+           {std::pair{wb[2 * i], &d.weight[i]}, std::pair{wb[2 * i + 1], &d.bias[i]}}) {
+        Tensor p = param;
+        if (static_cast<std::size_t>(p.numel()) != values->size()) {
+          throw std::logic_error("cnn: parameter sizes differ from bench::make_cnn_data's");
+        }
+        std::copy(values->begin(), values->end(), p.mutable_data<float>());
+      }
+    }
+    optimizer = std::make_unique<nabla::optim::Adam>(model.parameters(),
+                                                     nabla::optim::AdamOptions{.lr = bench::kCnnLr});
+  }
+  Tensor step() {
+    optimizer->zero_grad();
+    Tensor loss = nabla::cross_entropy(model(x), labels);
+    loss.backward();
+    optimizer->step();
+    return loss;
+  }
+};
+
+void bench_cnn(const bench::Options& o, std::vector<bench::Result>& results,
+               std::vector<bench::Check>& checks, std::vector<bench::Check>& allocs) {
+  Cnn net(bench::make_cnn_data());
+  checks.push_back({"cnn_loss0", net.step().item<double>()});
+  const long a0 = t_allocations;
+  checks.push_back({"cnn_loss1", net.step().item<double>()});  // after one Adam update
+  allocs.push_back({"cnn_step", static_cast<double>(t_allocations - a0)});
+  bench::Options few = o;  // one step lasts tens of milliseconds
+  few.reps = std::min(o.reps, bench::kBigMaxReps);
+  few.warmup = std::min(o.warmup, bench::kBigMaxWarmup);
+  results.push_back(bench::measure_loop(few, "cnn_step", "cnn step, batch 128", "step", 1.0,
+                                        [&] { net.step(); }));
+}
+
 // The gemm calls of the classifier's step, alone, for each Linear with input X [N,K],
 // weight W [M,K] and output gradient G [N,M]: forward H = X·Wᵀ [N,M] = [N,K]·[K,M];
 // backward ∂W = Gᵀ·X [M,K] = [M,N]·[N,K] and, except for the first layer (whose input
@@ -421,6 +478,7 @@ int main(int argc, char** argv) {
     bench_gemm(o, bench::kSeedBig, "gemm_big", "bare sgemm x2, 64x784->128", results);
     bench_mlp(o, results, checks, allocs);
     bench_gemm_mlp(o, results);
+    bench_cnn(o, results, checks, allocs);
     bench_elementwise_big(o, results, checks);
     bench_anomaly(o, results);
     if (!o.skip_kernels) bench::bench_kernels(o, results, allocs, [] { return t_allocations; });

@@ -11,6 +11,9 @@
 //                  ReLU, Linear, ReLU, Linear) with nabla-bench's initial weights, batch 64,
 //                  torch::nn::functional::cross_entropy (labels as int64), then
 //                  optimizer.zero_grad(), backward, torch::optim::Adam (lr 2e-3) step.
+//   cnn step     : the Fashion-MNIST CNN (Conv2d, BatchNorm2d, ReLU, MaxPool2d twice, then
+//                  Flatten, Linear, ReLU, Linear) with nabla-bench's weights, batch 128,
+//                  one Adam step (convolutions on oneDNN).
 //                  libtorch 1.13's zero_grad zeroes the gradients in place; nabla's sets
 //                  them to none.
 //   elementwise  : a + b on two [60000, 784] float32 tensors, per op.
@@ -190,6 +193,55 @@ void bench_mlp(const bench::Options& o, std::vector<bench::Result>& results,
                                         [&] { net.step(); }));
 }
 
+struct Cnn {
+  torch::nn::Sequential model{
+      torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 32, 3).padding(1)),
+      torch::nn::BatchNorm2d(32), torch::nn::ReLU(), torch::nn::MaxPool2d(2),
+      torch::nn::Conv2d(torch::nn::Conv2dOptions(32, 64, 3).padding(1)),
+      torch::nn::BatchNorm2d(64), torch::nn::ReLU(), torch::nn::MaxPool2d(2),
+      torch::nn::Flatten(), torch::nn::Linear(3136, 128), torch::nn::ReLU(),
+      torch::nn::Linear(128, 10)};
+  torch::Tensor x, labels;
+  std::unique_ptr<torch::optim::Adam> optimizer;
+  explicit Cnn(const bench::CnnData& d) {
+    x = from_floats(d.x, {bench::kCnnBatch, 1, 28, 28});
+    labels = from_floats(d.labels, {bench::kCnnBatch}).to(torch::kInt64);
+    std::vector<torch::Tensor> wb;  // the conv and linear weights and biases, in order
+    for (const auto& item : model->named_parameters()) {
+      const std::string& name = item.key();
+      if (name.rfind("1.", 0) != 0 && name.rfind("5.", 0) != 0) wb.push_back(item.value());
+    }
+    {
+      torch::NoGradGuard no_grad;
+      for (std::size_t i = 0; i < 4; ++i) {
+        wb[2 * i].copy_(from_floats(d.weight[i], wb[2 * i].sizes().vec()));
+        wb[2 * i + 1].copy_(from_floats(d.bias[i], wb[2 * i + 1].sizes().vec()));
+      }
+    }
+    optimizer = std::make_unique<torch::optim::Adam>(model->parameters(),
+                                                     torch::optim::AdamOptions(bench::kCnnLr));
+  }
+  torch::Tensor step() {
+    optimizer->zero_grad();
+    torch::Tensor loss = torch::nn::functional::cross_entropy(model->forward(x), labels);
+    loss.backward();
+    optimizer->step();
+    return loss;
+  }
+};
+
+void bench_cnn(const bench::Options& o, std::vector<bench::Result>& results,
+               std::vector<bench::Check>& checks) {
+  Cnn net(bench::make_cnn_data());
+  checks.push_back({"cnn_loss0", net.step().item<double>()});
+  checks.push_back({"cnn_loss1", net.step().item<double>()});
+  bench::Options few = o;
+  few.reps = std::min(o.reps, bench::kBigMaxReps);
+  few.warmup = std::min(o.warmup, bench::kBigMaxWarmup);
+  results.push_back(bench::measure_loop(few, "cnn_step", "cnn step, batch 128", "step", 1.0,
+                                        [&] { net.step(); }));
+}
+
 void bench_elementwise_big(const bench::Options& o, std::vector<bench::Result>& results,
                            std::vector<bench::Check>& checks) {
   torch::Tensor a = torch::empty({bench::kBigRows, bench::kBigCols}, torch::kFloat32);
@@ -222,6 +274,7 @@ int main(int argc, char** argv) {
     bench_seed(o, bench::kSeedSmall, "small", results, checks);
     bench_seed(o, bench::kSeedBig, "big", results, checks);
     bench_mlp(o, results, checks);
+    bench_cnn(o, results, checks);
     bench_elementwise_big(o, results, checks);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "nabla-bench-torch: %s\n", e.what());
