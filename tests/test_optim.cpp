@@ -468,10 +468,13 @@ TEST(Adam, StateListsStepAndMomentsPerParameter) {
   Adam opt({a, b}, {.amsgrad = true});
   std::vector<std::string> names;
   for (const auto& [name, t] : opt.state()) names.push_back(name);
+  // The parameters' entries, then the group's options.
   EXPECT_EQ(names,
             (std::vector<std::string>{"param.0.step", "param.0.exp_avg", "param.0.exp_avg_sq",
                                       "param.0.max_exp_avg_sq", "param.1.step", "param.1.exp_avg",
-                                      "param.1.exp_avg_sq", "param.1.max_exp_avg_sq"}));
+                                      "param.1.exp_avg_sq", "param.1.max_exp_avg_sq", "group.0.lr",
+                                      "group.0.beta1", "group.0.beta2", "group.0.eps",
+                                      "group.0.weight_decay", "group.0.amsgrad"}));
   EXPECT_EQ(opt.state()[5].second.shape(), (nabla::Shape{2, 3}));
 }
 
