@@ -122,7 +122,7 @@ def seq3(o):
 sched("SequentialLR three", seq3)
 sched("OneCycleLR cos SGD", lambda o: S.OneCycleLR(o, max_lr=[0.5, 0.1], total_steps=12), steps=11, moment=lambda g: g["momentum"])
 sched("OneCycleLR linear three_phase Adam", lambda o: S.OneCycleLR(o, max_lr=0.3, total_steps=13, pct_start=0.25, anneal_strategy="linear", three_phase=True, div_factor=10.0, final_div_factor=100.0, base_momentum=0.8, max_momentum=0.9),
-      opt_make=lambda g: O.Adam(g, lr=0.1), steps=13, moment=lambda g: g["betas"][0])
+      opt_make=lambda g: O.Adam(g, lr=0.1), steps=12, moment=lambda g: g["betas"][0])
 metric = [1.0, 0.9, 0.95, 0.95, 0.95, 0.8, 0.85, 0.85, 0.85, 0.85, 0.85, 0.7, 0.7, 0.7, 0.7, 0.7]
 print("// metrics " + fmt(metric))
 sched("ReduceLROnPlateau min rel", lambda o: S.ReduceLROnPlateau(o, patience=1, factor=0.5, cooldown=1, min_lr=[0.02, 0.006]), steps=16, metrics=metric)

@@ -99,8 +99,8 @@ void load(optim::Optimizer& optimizer, const std::string& path) {
   // Files written since parameter groups carry every group's options ("group.<g>.lr", ...),
   // which load_state restored; older ones have only "nabla.lr", for every group.
   bool with_groups = false;
-  for (const auto& [name, t] : file.tensors)
-    with_groups = with_groups || name.rfind("group.", 0) == 0;
+  for (const auto& entry : file.tensors)
+    with_groups = with_groups || entry.first.rfind("group.", 0) == 0;
   if (!with_groups) optimizer.set_lr(lr);
 }
 

@@ -614,12 +614,11 @@ void NAdam::step() {
       const double bias_correction2 = 1.0 - std::pow(o.beta2, t);
       const double mu = o.beta1 * (1.0 - 0.5 * std::pow(0.96, t * o.momentum_decay));
       const double mu_next = o.beta1 * (1.0 - 0.5 * std::pow(0.96, (t + 1.0) * o.momentum_decay));
-      // torch keeps mu_product in a float32 tensor: the products round to float as there.
+      // torch keeps mu_product in a tensor of the default dtype; nabla keeps it in double
+      // (torch's values with torch.set_default_dtype(torch.float64)).
       double& mu_product = st.scalar("mu_product");
-      const float product = static_cast<float>(mu_product) * static_cast<float>(mu);
-      mu_product = product;
-      const double product_next =
-          static_cast<double>(product * static_cast<float>(mu) * static_cast<float>(mu_next));
+      mu_product *= mu;
+      const double product_next = mu_product * mu * mu_next;  // torch 1.13: Πₜ·μₜ·μₜ₊₁
       const double a1 = -o.lr * (1.0 - mu) / (1.0 - mu_product);
       const double a2 = -o.lr * mu_next / (1.0 - product_next);
       update_elements(p, grad, [&](auto* x, const auto* g, std::int64_t n) {
@@ -999,6 +998,7 @@ LineSearchResult strong_wolfe(Obj&& obj, double t, const std::vector<double>& d,
 
 LBFGS::LBFGS(std::vector<Tensor> params, const LBFGSOptions& options)
     : OptimizerWith(std::vector<ParamGroup<LBFGSOptions>>{{std::move(params), options}}, "LBFGS") {
+  check(who(0), options);  // the line search's name, before it is stored as a number
   validate_all();
 }
 
