@@ -405,7 +405,9 @@ struct NAdamOptions {
 ///
 ///     g ← g + weight_decay·p
 ///     m ← β₁·m + (1 − β₁)·g,    v ← β₂·v + (1 − β₂)·g²,    d = √(v/(1 − β₂ᵗ)) + eps
-///     p ← p − lr·(1 − μₜ)/(1 − Πₜ) · g/d − lr·μₜ₊₁/(1 − Πₜ·μₜ₊₁) · m/d
+///     p ← p − lr·(1 − μₜ)/(1 − Πₜ) · g/d − lr·μₜ₊₁/(1 − Πₜ·μₜ·μₜ₊₁) · m/d
+///
+/// (Πₜ·μₜ·μₜ₊₁, not Πₜ·μₜ₊₁, in the second term: torch 1.13 does so.)
 class NAdam : public OptimizerWith<NAdamOptions> {
  public:
   /// Throws std::invalid_argument when lr, eps, weight_decay or momentum_decay is
