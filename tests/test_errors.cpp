@@ -692,6 +692,192 @@ const std::vector<Trigger>& triggers() {
          std::vector<Tensor> params{leaf({2})};
          optim::clip_grad_norm_(params, -1.0);
        }},
+      {"optimizer-group-empty",
+       [] { optim::SGD({{{leaf({2})}, {.lr = 0.1}}, {{}, {.lr = 0.1}}}); }},
+      {"optimizer-group-option",
+       [] { optim::SGD({{{leaf({2})}, {.lr = 0.1}}, {{leaf({2})}, {.lr = -1.0}}}); }},
+      {"optimizer-group-range",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         opt.set_lr(1, 0.1);
+       }},
+      {"optimizer-unknown-option",
+       [] {
+         optim::Adam opt({leaf({2})});
+         opt.set_option(0, "momentum", 0.9);
+       }},
+      {"rmsprop-alpha", [] { optim::RMSprop({leaf({2})}, {.alpha = -1.0}); }},
+      {"adagrad-lr-decay", [] { optim::Adagrad({leaf({2})}, {.lr_decay = -1.0}); }},
+      {"adadelta-rho", [] { optim::Adadelta({leaf({2})}, {.rho = 1.5}); }},
+      {"adamax-beta", [] { optim::Adamax({leaf({2})}, {.beta2 = 1.0}); }},
+      {"nadam-momentum-decay", [] { optim::NAdam({leaf({2})}, {.momentum_decay = -1.0}); }},
+      {"radam-beta", [] { optim::RAdam({leaf({2})}, {.beta1 = -0.1}); }},
+      {"lbfgs-max-iter", [] { optim::LBFGS({leaf({2})}, {.max_iter = 0}); }},
+      {"lbfgs-max-eval", [] { optim::LBFGS({leaf({2})}, {.max_eval = -1}); }},
+      {"lbfgs-history-size", [] { optim::LBFGS({leaf({2})}, {.history_size = 0}); }},
+      {"lbfgs-line-search", [] { optim::LBFGS({leaf({2})}, {.line_search_fn = "armijo"}); }},
+      {"lbfgs-no-closure", [] { optim::LBFGS({leaf({2})}).step(); }},
+      {"lbfgs-empty-closure", [] { optim::LBFGS({leaf({2})}).step(std::function<double()>()); }},
+      {"lbfgs-load-state",
+       [] {
+         optim::LBFGS opt({leaf({2})});
+         auto state = opt.state();
+         state.pop_back();
+         opt.load_state(state);
+       }},
+      {"linear-lr-start",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         optim::LinearLR(opt, 0.0);
+       }},
+      {"linear-lr-end",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         optim::LinearLR(opt, 0.5, 1.5);
+       }},
+      {"linear-lr-total",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         optim::LinearLR(opt, 0.5, 1.0, 0);
+       }},
+      {"multistep-milestone",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         optim::MultiStepLR(opt, {2, -1});
+       }},
+      {"lambda-lr-empty",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         optim::LambdaLR(opt, optim::LambdaLR::Lambda{});
+       }},
+      {"lambda-lr-count",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         auto f = [](std::int64_t) { return 1.0; };
+         optim::LambdaLR(opt, std::vector<optim::LambdaLR::Lambda>{f, f});
+       }},
+      {"sequential-lr-empty",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         optim::SequentialLR(opt, {}, {});
+       }},
+      {"sequential-lr-null",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         optim::SequentialLR(opt, {nullptr}, {});
+       }},
+      {"sequential-lr-optimizer",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         optim::SGD other({leaf({2})}, {.lr = 0.1});
+         optim::StepLR s(other, 2);
+         optim::SequentialLR(opt, {&s}, {});
+       }},
+      {"sequential-lr-count",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         optim::StepLR s(opt, 2);
+         optim::SequentialLR(opt, {&s}, {3});
+       }},
+      {"sequential-lr-milestones",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         optim::StepLR a(opt, 2), b(opt, 2), c(opt, 2);
+         optim::SequentialLR(opt, {&a, &b, &c}, {4, 4});
+       }},
+      {"one-cycle-steps",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1, .momentum = 0.9});
+         optim::OneCycleLR(opt, {.max_lr = 0.1});
+       }},
+      {"one-cycle-total-steps",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1, .momentum = 0.9});
+         optim::OneCycleLR(opt, {.max_lr = 0.1, .total_steps = -5});
+       }},
+      {"one-cycle-pct-start",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1, .momentum = 0.9});
+         optim::OneCycleLR(opt, {.max_lr = 0.1, .total_steps = 10, .pct_start = 1.5});
+       }},
+      {"one-cycle-anneal",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1, .momentum = 0.9});
+         optim::OneCycleLR(opt, {.max_lr = 0.1, .total_steps = 10, .anneal_strategy = "exp"});
+       }},
+      {"one-cycle-max-lrs",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1, .momentum = 0.9});
+         optim::OneCycleLR(opt, {.max_lrs = {0.1, 0.2}, .total_steps = 10});
+       }},
+      {"one-cycle-momentum",
+       [] {
+         optim::Adagrad opt({leaf({2})});
+         optim::OneCycleLR(opt, {.max_lr = 0.1, .total_steps = 10});
+       }},
+      {"one-cycle-past-end",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1, .momentum = 0.9});
+         optim::OneCycleLR s(opt, {.max_lr = 0.1, .total_steps = 2});
+         s.step();
+         s.step();
+         s.step();
+       }},
+      {"plateau-mode",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         optim::ReduceLROnPlateau(opt, {.mode = "lowest"});
+       }},
+      {"plateau-threshold-mode",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         optim::ReduceLROnPlateau(opt, {.threshold_mode = "percent"});
+       }},
+      {"plateau-factor",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         optim::ReduceLROnPlateau(opt, {.factor = 1.0});
+       }},
+      {"plateau-patience",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         optim::ReduceLROnPlateau(opt, {.patience = -1});
+       }},
+      {"plateau-min-lrs",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         optim::ReduceLROnPlateau(opt, {.min_lrs = {0.0, 0.0}});
+       }},
+      {"plateau-load-state",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         optim::ReduceLROnPlateau s(opt);
+         s.load_state({{"best", nabla::scalar_tensor(1.0, nabla::f64)}});
+       }},
+      {"scheduler-load-state",
+       [] {
+         optim::SGD opt({leaf({2})}, {.lr = 0.1});
+         optim::StepLR s(opt, 2);
+         s.load_state({{"last_epoch", nabla::scalar_tensor(1.0, nabla::f64)},
+                       {"epoch", nabla::scalar_tensor(1.0, nabla::f64)}});
+       }},
+      {"clip-norm-type",
+       [] {
+         std::vector<Tensor> params{leaf({2})};
+         optim::clip_grad_norm_(params, 1.0, -2.0);
+       }},
+      {"clip-nonfinite",
+       [] {
+         Tensor w = leaf({2});
+         w.set_grad(nabla::tensor({NAN, 1.0}));
+         std::vector<Tensor> params{w};
+         optim::clip_grad_norm_(params, 1.0, 2.0, true);
+       }},
+      {"clip-value",
+       [] {
+         std::vector<Tensor> params{leaf({2})};
+         optim::clip_grad_value_(params, -1.0);
+       }},
       // data
       {"dataset-first-axis",
        [] {

@@ -153,7 +153,7 @@ TEST(SGD, ParametersWithoutGradientAreSkipped) {
   EXPECT_NEAR(first(a), 0.9, kTol);
   EXPECT_EQ(first(b), 5.0);
   const auto state = opt.state();
-  ASSERT_EQ(state.size(), 4u);
+  ASSERT_EQ(state.size(), 4u + 5u);  // the parameters' entries, then the group's 5 options
   EXPECT_EQ(state[2].first, "param.1.step");
   EXPECT_EQ(state[2].second.item<double>(), 0.0);  // b's momentum never started
 }
@@ -258,7 +258,7 @@ TEST(Adam, AmsgradDividesByTheLargestSecondMoment) {
   EXPECT_NEAR(first(p), 0.9 - 0.1 * std::sqrt(3.0 / 8.0), kTol);
   EXPECT_NEAR(first(p), 0.83876275643, 1e-10);
   const auto state = opt.state();
-  ASSERT_EQ(state.size(), 4u);
+  ASSERT_EQ(state.size(), 4u + 6u);  // the parameter's entries, then the group's 6 options
   EXPECT_EQ(state[2].first, "param.0.exp_avg_sq");
   EXPECT_NEAR(first(state[2].second), 1.005, kTol);
   EXPECT_EQ(state[3].first, "param.0.max_exp_avg_sq");
@@ -468,10 +468,13 @@ TEST(Adam, StateListsStepAndMomentsPerParameter) {
   Adam opt({a, b}, {.amsgrad = true});
   std::vector<std::string> names;
   for (const auto& [name, t] : opt.state()) names.push_back(name);
+  // The parameters' entries, then the group's options.
   EXPECT_EQ(names,
             (std::vector<std::string>{"param.0.step", "param.0.exp_avg", "param.0.exp_avg_sq",
                                       "param.0.max_exp_avg_sq", "param.1.step", "param.1.exp_avg",
-                                      "param.1.exp_avg_sq", "param.1.max_exp_avg_sq"}));
+                                      "param.1.exp_avg_sq", "param.1.max_exp_avg_sq", "group.0.lr",
+                                      "group.0.beta1", "group.0.beta2", "group.0.eps",
+                                      "group.0.weight_decay", "group.0.amsgrad"}));
   EXPECT_EQ(opt.state()[5].second.shape(), (nabla::Shape{2, 3}));
 }
 

@@ -38,8 +38,8 @@ using Metadata = std::map<std::string, std::string>;
 /// Writes `tensors` in the given order, with `metadata`, to `path` in the safetensors
 /// format. Each tensor's values are written in its own dtype (F32, F64, I64, I32, U8 or
 /// BOOL), in row-major order whatever its strides (a view is written as its values); a
-/// tensor may be 0-d or have zero elements. Replaces an existing file at `path` only once the new one is
-/// complete.
+/// tensor may be 0-d or have zero elements. Replaces an existing file at `path` only once the new
+/// one is complete.
 ///
 /// Throws std::invalid_argument, before touching any file, for an empty or duplicate name,
 /// a name starting with "__metadata__", an undefined tensor, or a name, metadata key or
@@ -87,10 +87,11 @@ void save(const nn::Module& module, const std::string& path);
 void load(nn::Module& module, const std::string& path);
 
 /// Saves the optimizer's state() to `path`, with metadata "nabla.kind": "optimizer",
-/// "nabla.optimizer": its name ("SGD", "Adam", "AdamW") and "nabla.lr": its current
-/// learning rate (written so that it reads back exactly). Together with the model's file,
-/// this is what resuming a training run needs; the options (betas, momentum, ...) are not
-/// saved: build the optimizer with the same options before loading. Throws as
+/// "nabla.optimizer": its name ("SGD", "Adam", ...) and "nabla.lr": group 0's learning
+/// rate (written so that it reads back exactly). The state holds every parameter group's
+/// options ("group.<g>.lr", "group.<g>.momentum", ...), which load restores. Together with
+/// the model's file, this is what resuming a training run needs; build the optimizer with
+/// the same groups (and buffers: amsgrad, momentum) before loading. Throws as
 /// save(tensors, path, metadata) does.
 void save(const optim::Optimizer& optimizer, const std::string& path);
 

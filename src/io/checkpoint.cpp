@@ -53,7 +53,8 @@ void load(nn::Module& module, const std::string& path) {
 }
 
 void save(const optim::Optimizer& optimizer, const std::string& path) {
-  // fmt writes the shortest text that reads back as the same double.
+  // "nabla.lr" (group 0's rate) stays for readers of the older format; the state itself
+  // holds every group's options. fmt writes the shortest text that reads back as the same double.
   save(optimizer.state(), path,
        {{kKindKey, "optimizer"},
         {kOptimizerKey, optimizer.name()},
@@ -95,7 +96,12 @@ void load(optim::Optimizer& optimizer, const std::string& path) {
     throw std::invalid_argument(
         fmt::format("nabla::load: '{}' does not fit the optimizer: {}", path, e.what()));
   }
-  optimizer.set_lr(lr);
+  // Files written since parameter groups carry every group's options ("group.<g>.lr", ...),
+  // which load_state restored; older ones have only "nabla.lr", for every group.
+  bool with_groups = false;
+  for (const auto& entry : file.tensors)
+    with_groups = with_groups || entry.first.rfind("group.", 0) == 0;
+  if (!with_groups) optimizer.set_lr(lr);
 }
 
 }  // namespace nabla
