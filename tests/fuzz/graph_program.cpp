@@ -378,7 +378,13 @@ void Program::make_leaf() {
 void Program::apply_op() {
   const auto& ops = op_registry().all();
   if (ops.empty()) return;
-  const OpInfo& op = ops[in_.below(ops.size())];
+  const OpInfo* chosen = &ops[in_.below(ops.size())];
+  if (!options_.focus_op.empty() && in_.below(2) == 0) {
+    for (const OpInfo& o : ops) {
+      if (o.name == options_.focus_op) chosen = &o;
+    }
+  }
+  const OpInfo& op = *chosen;
   const Dtype d = random_dtype();
   std::vector<OpSample> samples = op.samples(gen_, d);
   if (samples.empty()) return;

@@ -40,6 +40,9 @@ struct GraphOptions {
   bool print = false;           ///< print the program's listing to stderr as it runs
   bool check_gradients = true;  ///< run gradcheck and the accumulated-gradient check
   std::size_t max_steps = 24;   ///< steps per program
+  /// When set, half of the op steps apply this registered op (the others any op): the
+  /// self-test's wrong op is then exercised however many ops the registry holds.
+  std::string focus_op;
 };
 
 /// What one program did (the seeded driver sums these up).

@@ -59,9 +59,10 @@ bool same_values(const Tensor& a, const Tensor& b) {
   return true;
 }
 
-void run_graph(std::span<const std::uint8_t> bytes) {
+void run_graph(std::span<const std::uint8_t> bytes, const std::string& focus_op = "") {
   GraphOptions o;
   o.print = g_print;
+  o.focus_op = focus_op;
   const GraphStats st = run_graph_program(bytes, o);
   ++g_graph.programs;
   g_graph.valid += st.valid;
@@ -197,11 +198,11 @@ void run_selftest_wrong_grad(std::span<const std::uint8_t> bytes) {
     return true;
   }();
   (void)registered;
-  run_graph(bytes);
+  run_graph(bytes, "selftest_wrong_cube");
 }
 
 constexpr FuzzTarget kTargets[] = {
-    {"graph", run_graph, 512, false},
+    {"graph", [](std::span<const std::uint8_t> b) { run_graph(b); }, 512, false},
     {"safetensors", run_safetensors, 4096, false},
     {"idx", run_idx, 4096, false},
     {"csv", run_csv, 4096, false},
