@@ -11,6 +11,10 @@
 #include <limits>
 #include <stdexcept>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#endif
+
 #include <nabla/nabla.hpp>
 
 using nabla::Tensor;
@@ -585,4 +589,26 @@ TEST(SGD, ReadmeTrainingLoopFitsTheLine) {
   EXPECT_LT(last_loss, 1e-4);
   EXPECT_NEAR(W.to_vector()[1], -2.0, 1e-2);
   EXPECT_NEAR(first(b), 0.3, 1e-2);
+}
+
+// A moment that would be subnormal is flushed to zero (FTZ/DAZ while the optimizer's loop
+// runs): Adam's exp_avg = (1 − β₁)·g = 1e-38 for g = 1e-37 is below float32's smallest
+// normal 1.18e-38, so it is 0 here (PyTorch, without set_flush_denormal, keeps the
+// subnormal); a normal moment is untouched, and the thread's floating-point mode is back
+// as it was after the step.
+TEST(Adam, SubnormalMomentsAreFlushedToZeroAndTheModeRestored) {
+  nabla::Tensor p = nabla::tensor({1.0, 1.0}).requires_grad_();
+  nabla::optim::Adam opt({p}, {.lr = 1e-3});
+  p.set_grad(nabla::tensor({1e-37, 1e-3}));
+#if defined(__x86_64__) || defined(__i386__)
+  const unsigned before = _mm_getcsr();
+#endif
+  opt.step();
+#if defined(__x86_64__) || defined(__i386__)
+  EXPECT_EQ(_mm_getcsr(), before);
+#endif
+  const std::vector<double> m = opt.state()[1].second.to_vector();  // param.0.exp_avg
+  EXPECT_EQ(opt.state()[1].first, "param.0.exp_avg");
+  EXPECT_EQ(m[0], 0.0);
+  EXPECT_FLOAT_EQ(static_cast<float>(m[1]), 1e-4f);  // (1 − 0.9)·1e-3
 }

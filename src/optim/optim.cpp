@@ -19,6 +19,10 @@
 #include "nabla/ops.hpp"
 #include "nabla/shape.hpp"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#endif
+
 namespace nabla::optim {
 
 namespace {
@@ -55,6 +59,31 @@ struct AdamScalars {
   double beta1, beta2, eps, bias_correction2_sqrt;
 };
 
+// While alive, this thread's SSE unit flushes subnormal results to zero and reads
+// subnormal inputs as zero (MXCSR's FTZ and DAZ bits), as torch.set_flush_denormal(True)
+// does; the previous mode comes back at the end. The optimizers' element loops run under
+// it: a moment buffer whose gradient has gone to zero decays geometrically (0.9ⁿ for
+// Adam's exp_avg) through the subnormal range, where every operation costs a microcode
+// assist; measured, the VAE example's epochs went from 2.6 s to 10 s once its first
+// layer's unused weights got there. Values under 1.2e-38 (float32) become 0: the update
+// differs from PyTorch's only below that.
+class FlushSubnormals {
+ public:
+#if defined(__x86_64__) || defined(__i386__)
+  FlushSubnormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040u); }  // FTZ | DAZ
+  ~FlushSubnormals() { _mm_setcsr(saved_); }
+#else
+  FlushSubnormals() = default;
+#endif
+  FlushSubnormals(const FlushSubnormals&) = delete;
+  FlushSubnormals& operator=(const FlushSubnormals&) = delete;
+
+ private:
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned saved_;
+#endif
+};
+
 // Adam's moments and step direction for one parameter, in one pass over its elements:
 //   m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²,   v_max ← max(v_max, v) (amsgrad),
 //   update = m / (√v / √(1 − β₂ᵗ) + eps)   (eps after the bias-corrected root, as PyTorch).
@@ -73,6 +102,7 @@ void adam_moments(const Tensor& grad, Tensor& exp_avg, Tensor& exp_avg_sq, Tenso
   const T eps = static_cast<T>(s.eps);
   const T inv_bc2 = static_cast<T>(1.0 / s.bias_correction2_sqrt);
   const std::int64_t n = grad.numel();
+  const FlushSubnormals flush;
   if (v_max == nullptr) {
     for (std::int64_t i = 0; i < n; ++i) {
       m[i] = b1 * m[i] + c1 * g[i];
@@ -100,6 +130,7 @@ void update_elements(Tensor& p, const Tensor& grad, F&& fn) {
   Tensor g = grad.detach();
   if (g.dtype() != p.dtype()) g = g.to(p.dtype());
   g = g.contiguous();
+  const FlushSubnormals flush;
   switch (p.dtype()) {
     case f64:
       fn(x.mutable_data<double>(), g.data<double>(), p.numel());
