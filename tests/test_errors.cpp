@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <functional>
 #include <map>
 #include <new>
@@ -894,6 +895,35 @@ const std::vector<Trigger>& triggers() {
       {"loader-batch",
        [] {
          data::DataLoader({nabla::zeros({4, 2}), nabla::zeros({4})}, {.batch_size = 2}).batch(2);
+       }},
+      {"loader-sampler-shuffle",
+       [] {
+         data::DataLoader({nabla::zeros({4, 2}), nabla::zeros({4})},
+                          {.shuffle = true, .sampler = std::make_shared<data::SequentialSampler>(4)});
+       }},
+      {"subset-index",
+       [] {
+         data::Subset(std::make_shared<data::TensorDataset>(nabla::zeros({4, 2}), nabla::zeros({4})),
+                      {1, 4});
+       }},
+      {"random-split-lengths",
+       [] {
+         nabla::Generator gen;
+         data::random_split(
+             std::make_shared<data::TensorDataset>(nabla::zeros({4, 2}), nabla::zeros({4})),
+             std::vector<std::int64_t>{3, 2}, gen);
+       }},
+      {"weighted-sampler-replacement",
+       [] { data::WeightedRandomSampler({1.0, 0.0}, 2, false); }},
+      {"crop-window",
+       [] {
+         nabla::Generator gen;
+         data::transforms::random_crop(6, 1)(nabla::zeros({2, 1, 3, 3}), gen);
+       }},
+      {"normalize-channels",
+       [] {
+         nabla::Generator gen;
+         data::transforms::normalize({1, 2, 3}, {1, 1, 1})(nabla::zeros({1, 2, 2, 2}), gen);
        }},
       {"one-hot-labels",
        [] {
