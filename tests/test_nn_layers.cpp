@@ -411,6 +411,22 @@ TEST(NnEmbedding, PaddingRowStartsAtZeroAndGetsNoGradient) {
   EXPECT_THAT(message_of([&] { (void)e(nabla::tensor({5}, nabla::i64)); }), HasSubstr("5"));
 }
 
+TEST(NnEmbedding, DefaultInitIsStandardNormal) {
+  nabla::Generator gen(11);
+  nn::Embedding e(1000, 16, {.generator = &gen});
+  const std::vector<double> v = e.weight().to_vector();
+  double sum = 0, sq = 0;
+  for (double x : v) {
+    sum += x;
+    sq += x * x;
+  }
+  const double n = static_cast<double>(v.size()), mean = sum / n;
+  EXPECT_NEAR(mean, 0.0, 0.03);  // 16000 draws: the mean's standard error is 0.008
+  EXPECT_NEAR(std::sqrt(sq / n - mean * mean), 1.0, 0.03);
+  nn::EmbeddingBag bag(500, 8, {.padding_idx = 3, .generator = &gen});
+  EXPECT_EQ(nabla::select(bag.weight(), 0, 3).to_vector(), std::vector<double>(8, 0.0));
+}
+
 TEST(NnEmbedding, FromPretrainedFreezesByDefault) {
   const Tensor table = nabla::tensor({{1., 2.}, {3., 4.}, {5., 6.}});
   nn::Embedding e = nn::Embedding::from_pretrained(table);
