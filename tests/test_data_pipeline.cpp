@@ -115,6 +115,9 @@ TEST(DataPipeline, RandomSplitPartitionsTheDataReproducibly) {
   EXPECT_EQ(f[0].size(), 6);
   EXPECT_EQ(f[1].size(), 3);
   EXPECT_EQ(f[2].size(), 2);
+  // braced lists pick the form by their element type
+  EXPECT_EQ(data::random_split(ds, {6, 4}, g1)[1].size(), 4);
+  EXPECT_EQ(data::random_split(ds, {0.7, 0.3}, g1)[0].size(), 7);
   EXPECT_THAT(message_of([&] { data::random_split(ds, std::vector<std::int64_t>{7, 4}, g1); }),
               HasSubstr("the lengths add up to 11, but the dataset has 10 samples"));
   EXPECT_THAT(message_of([&] { data::Subset(ds, {3, 10}); }),

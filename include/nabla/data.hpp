@@ -9,10 +9,13 @@
 #include <cstdint>
 #include <functional>
 #include <future>
+#include <initializer_list>
 #include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "nabla/shape.hpp"
@@ -100,6 +103,19 @@ std::vector<Subset> random_split(std::shared_ptr<const Dataset> dataset,
 /// the remainder goes one by one to the subsets in order, as PyTorch 1.13.
 std::vector<Subset> random_split(std::shared_ptr<const Dataset> dataset,
                                  const std::vector<double>& fractions, Generator& gen);
+/// Either form from a braced list: `random_split(ds, {50000, 10000}, gen)` (lengths) or
+/// `random_split(ds, {0.8, 0.2}, gen)` (fractions).
+template <class T>
+  requires std::is_arithmetic_v<T>
+std::vector<Subset> random_split(std::shared_ptr<const Dataset> dataset,
+                                 std::initializer_list<T> parts, Generator& gen) {
+  if constexpr (std::is_integral_v<T>) {
+    return random_split(std::move(dataset), std::vector<std::int64_t>(parts.begin(), parts.end()),
+                        gen);
+  } else {
+    return random_split(std::move(dataset), std::vector<double>(parts.begin(), parts.end()), gen);
+  }
+}
 
 // ---- samplers --------------------------------------------------------------------------
 
