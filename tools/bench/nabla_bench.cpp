@@ -14,6 +14,8 @@
 //                  (Flatten, Linear 784→256, ReLU, Linear 256→128, ReLU, Linear 128→10;
 //                  batch 64, cross_entropy, zero_grad, backward, Adam lr 2e-3), per step,
 //                  next to its eight bare gemm calls.
+//   checkpoint   : the peak memory of a deep MLP's pass with and without nn::checkpoint
+//                  per block (a line after the table; the gradients must be identical).
 //   cnn step     : one Adam step of examples/fashion_mnist_cnn.cpp's network without its
 //                  Dropout (two conv-BN-ReLU-maxpool blocks, Linear 3136→128→10), batch
 //                  128, same initial weights as nabla-bench-torch, losses checked equal.
@@ -32,6 +34,7 @@
 // baseline and to set its thread count. nabla-bench-torch runs the same work in libtorch.
 
 #include <cblas.h>
+#include <malloc.h>
 
 #include <nabla/nabla.hpp>
 
@@ -383,6 +386,75 @@ void bench_cnn(const bench::Options& o, std::vector<bench::Result>& results,
                                         [&] { net.step(); }));
 }
 
+// ---- activation checkpointing: peak memory -------------------------------------------------
+
+// The process's peak resident set (VmHWM) in KiB, after resetting it to the current size
+// when `reset` (writing 5 to /proc/self/clear_refs); -1 where /proc is not Linux's.
+long peak_rss_kib(bool reset) {
+  if (reset) {
+    std::FILE* f = std::fopen("/proc/self/clear_refs", "w");
+    if (f == nullptr) return -1;
+    std::fputs("5", f);
+    std::fclose(f);
+  }
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return -1;
+  char line[256];
+  long kib = -1;
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    if (std::sscanf(line, "VmHWM: %ld kB", &kib) == 1) break;
+  }
+  std::fclose(f);
+  return kib;
+}
+
+// The peak memory of one forward and backward pass of a deep MLP (16 blocks of
+// Linear(256, 256), tanh, ×1.5, tanh on a batch of 4096: each activation 4 MiB, each weight
+// 256 KiB, so activations dominate), plainly and with each
+// block run through nn::checkpoint, which keeps only the blocks' inputs and recomputes the
+// rest in backward. Reports the growth of the peak over the resident size before the pass,
+// with nabla's buffer cache emptied and malloc trimmed first, and checks that both give the
+// same gradients.
+void bench_checkpoint_memory(std::vector<bench::Check>& checks) {
+  constexpr int kBlocks = 16;
+  constexpr std::int64_t kWidth = 256, kBatch = 4096;
+  nabla::Generator gen(3);
+  std::vector<std::shared_ptr<nn::Linear>> layers;
+  for (int i = 0; i < kBlocks; ++i) {
+    layers.push_back(std::make_shared<nn::Linear>(kWidth, kWidth, true,
+                                                  nn::LayerOptions{.generator = &gen}));
+  }
+  const Tensor x = nabla::randn({kBatch, kWidth}, gen);
+  std::vector<Tensor> params;
+  for (auto& l : layers) {
+    for (const Tensor& p : l->parameters()) params.push_back(p);
+  }
+  auto pass = [&](bool checkpointed) {
+    for (Tensor p : params) p.zero_grad();
+    nabla::debug::release_cached_memory();
+    malloc_trim(0);  // glibc: hand freed heap pages back, so the pass before does not count
+    const long before = peak_rss_kib(true);
+    Tensor h = x;
+    for (auto& l : layers) {
+      auto block = [l](const Tensor& in) { return nabla::tanh(nabla::tanh((*l)(in)) * 1.5); };
+      h = checkpointed ? nn::checkpoint(block, h, l->parameters()) : block(h);
+    }
+    nabla::sum(h).backward();
+    const long peak = peak_rss_kib(false);
+    double g = 0;
+    for (const Tensor& p : params) g += nabla::sum(p.grad() * p.grad()).item<double>();
+    return std::pair{static_cast<double>(peak - before) / 1024.0, g};
+  };
+  const auto [plain_mib, plain_g] = pass(false);
+  const auto [ckpt_mib, ckpt_g] = pass(true);
+  std::printf("checkpoint memory: peak growth of a 16-block MLP pass (batch 4096, width 256): "
+              "%.0f MiB plainly, %.0f MiB with nn::checkpoint per block (%.1fx less); "
+              "gradients %s\n",
+              plain_mib, ckpt_mib, ckpt_mib > 0 ? plain_mib / ckpt_mib : 0.0,
+              plain_g == ckpt_g ? "identical" : "DIFFER");
+  checks.push_back({"ckpt_grad_sq", ckpt_g});
+}
+
 // The gemm calls of the classifier's step, alone, for each Linear with input X [N,K],
 // weight W [M,K] and output gradient G [N,M]: forward H = X·Wᵀ [N,M] = [N,K]·[K,M];
 // backward ∂W = Gᵀ·X [M,K] = [M,N]·[N,K] and, except for the first layer (whose input
@@ -487,6 +559,12 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  try {
+    bench_checkpoint_memory(checks);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nabla-bench: %s\n", e.what());
+    return 1;
+  }
   bench::print_table("nabla-bench", o, results, checks);
   constexpr double kTargetNs = 500.0;
   const bench::Result* chain_total = find(results, "scalar_chain");
