@@ -2,7 +2,7 @@
 
 #include <nabla/conv.hpp>
 
-#include "ops/op_test_util.hpp"
+#include "ops/conv_test_util.hpp"
 
 namespace test_conv1d {
 namespace {
@@ -12,40 +12,6 @@ using nabla::Tensor;
 using testing::AllOf;
 using testing::HasSubstr;
 
-// The values of v(shape, seed) in the Python below: ((7·i + 3·seed) mod 11 − 5) / 4,
-// row-major (quarters, so float32 holds every product and sum exactly).
-Tensor conv1d_values(const Shape& shape, int seed, Dtype d = nabla::f64) {
-  std::vector<double> v(static_cast<std::size_t>(nabla::shape_numel(shape)));
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    v[i] = static_cast<double>(
-               static_cast<long>((i * 7 + static_cast<std::size_t>(seed) * 3) % 11) - 5) /
-           4.0;
-  }
-  return nabla::tensor(v, shape, d);
-}
-
-// Runs f on inputs v(shape_k, k + 1), checks the result, then backward of
-// Σ result ⊙ v(result.shape, 9) and each input's gradient.
-void expect_conv1d_case(const std::function<Tensor(const std::vector<Tensor>&)>& f,
-                        const std::vector<Shape>& shapes, const Shape& out_shape,
-                        const std::vector<double>& out,
-                        const std::vector<std::vector<double>>& grads) {
-  for (Dtype d : kDtypes) {
-    SCOPED_TRACE(nabla::dtype_name(d));
-    std::vector<Tensor> in;
-    for (std::size_t k = 0; k < shapes.size(); ++k) {
-      in.push_back(conv1d_values(shapes[k], static_cast<int>(k) + 1, d).requires_grad_());
-    }
-    const Tensor y = f(in);
-    expect_tensor(y, out_shape, out, d);
-    nabla::sum(nabla::mul(y, conv1d_values(out_shape, 9, d))).backward();
-    for (std::size_t k = 0; k < shapes.size(); ++k) {
-      SCOPED_TRACE(k);
-      expect_tensor(in[k].grad(), shapes[k], grads[k], d);
-    }
-  }
-}
-
 // Recorded from PyTorch 1.13 (python3-torch), with
 //   def v(shape, seed): torch.tensor([((i*7 + seed*3) % 11 - 5) / 4.0 for i in range(n)],
 //                                    dtype=torch.float64).reshape(shape)   (n = numel)
@@ -54,7 +20,7 @@ void expect_conv1d_case(const std::function<Tensor(const std::vector<Tensor>&)>&
 // fn = lambda x, w, b: F.conv1d(x, w, b, padding="same"), shapes (1, 2, 6), (2, 2, 4), (2,):
 // the odd total padding 3 puts the extra position on the right
 TEST(Conv1d, SamePaddingMatchesPyTorch) {
-  expect_conv1d_case(
+  expect_conv_case(
       [](const std::vector<Tensor>& in) { return nabla::conv1d(in[0], in[1], in[2], 1, "same"); },
       {{1, 2, 6}, {2, 2, 4}, {2}}, {1, 2, 6},
       {2.0, 3.375, -0.875, 2.4375, 1.8125, 0.375, 1.125, 2.0, -1.5, 1.1875, 0.5625, -0.375},
@@ -68,7 +34,7 @@ TEST(Conv1d, SamePaddingMatchesPyTorch) {
 // As above with fn = lambda x, w: F.conv1d(x, w, None, stride=2, padding=1, dilation=2,
 // groups=2), shapes (2, 2, 7), (4, 1, 2)
 TEST(Conv1d, StridePaddingDilationGroupsMatchPyTorch) {
-  expect_conv1d_case(
+  expect_conv_case(
       [](const std::vector<Tensor>& in) {
         return nabla::conv1d(in[0], in[1], Tensor(), 2, 1, 2, 2);
       },

@@ -3,7 +3,7 @@
 
 #include <nabla/conv.hpp>
 
-#include "ops/op_test_util.hpp"
+#include "ops/conv_test_util.hpp"
 
 namespace test_conv2d_weight {
 namespace {
@@ -12,18 +12,6 @@ using namespace nabla_test;
 using nabla::Tensor;
 using testing::AllOf;
 using testing::HasSubstr;
-
-// The values of v(shape, seed) in the Python below: ((7·i + 3·seed) mod 11 − 5) / 4,
-// row-major (quarters, so float32 holds every product and sum exactly).
-Tensor conv2d_weight_values(const Shape& shape, int seed, Dtype d = nabla::f64) {
-  std::vector<double> v(static_cast<std::size_t>(nabla::shape_numel(shape)));
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    v[i] = static_cast<double>(
-               static_cast<long>((i * 7 + static_cast<std::size_t>(seed) * 3) % 11) - 5) /
-           4.0;
-  }
-  return nabla::tensor(v, shape, d);
-}
 
 // Recorded from PyTorch 1.13 (python3-torch), with
 //   def v(shape, seed): torch.tensor([((i*7 + seed*3) % 11 - 5) / 4.0 for i in range(n)],
@@ -35,8 +23,8 @@ Tensor conv2d_weight_values(const Shape& shape, int seed, Dtype d = nabla::f64) 
 //                               padding=1, groups=2).flatten().tolist()
 TEST(Conv2dWeight, MatchesPyTorch) {
   for (Dtype d : kDtypes) {
-    const Tensor g = nabla::conv2d_weight(conv2d_weight_values({2, 2, 4, 5}, 1, d), {4, 1, 2, 2},
-                                          conv2d_weight_values({2, 4, 3, 3}, 2, d), 2, 1, 1, 2);
+    const Tensor g = nabla::conv2d_weight(conv_values({2, 2, 4, 5}, 1, d), {4, 1, 2, 2},
+                                          conv_values({2, 4, 3, 3}, 2, d), 2, 1, 1, 2);
     expect_tensor(g, {4, 1, 2, 2},
                   {2.75, 0.625, -1.9375, 0.5625, -0.25, -2.5, 1.5, 0.5625, -0.9375, -0.125, -1.125,
                    2.4375, -0.125, -2.0, -0.75, -1.125},

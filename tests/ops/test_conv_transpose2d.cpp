@@ -3,7 +3,7 @@
 
 #include <nabla/conv.hpp>
 
-#include "ops/op_test_util.hpp"
+#include "ops/conv_test_util.hpp"
 
 namespace test_conv_transpose2d {
 namespace {
@@ -13,40 +13,6 @@ using nabla::Tensor;
 using testing::AllOf;
 using testing::HasSubstr;
 
-// The values of v(shape, seed) in the Python below: ((7·i + 3·seed) mod 11 − 5) / 4,
-// row-major (quarters, so float32 holds every product and sum exactly).
-Tensor conv_transpose2d_values(const Shape& shape, int seed, Dtype d = nabla::f64) {
-  std::vector<double> v(static_cast<std::size_t>(nabla::shape_numel(shape)));
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    v[i] = static_cast<double>(
-               static_cast<long>((i * 7 + static_cast<std::size_t>(seed) * 3) % 11) - 5) /
-           4.0;
-  }
-  return nabla::tensor(v, shape, d);
-}
-
-// Runs f on inputs v(shape_k, k + 1), checks the result, then backward of
-// Σ result ⊙ v(result.shape, 9) and each input's gradient.
-void expect_conv_transpose2d_case(const std::function<Tensor(const std::vector<Tensor>&)>& f,
-                                  const std::vector<Shape>& shapes, const Shape& out_shape,
-                                  const std::vector<double>& out,
-                                  const std::vector<std::vector<double>>& grads) {
-  for (Dtype d : kDtypes) {
-    SCOPED_TRACE(nabla::dtype_name(d));
-    std::vector<Tensor> in;
-    for (std::size_t k = 0; k < shapes.size(); ++k) {
-      in.push_back(conv_transpose2d_values(shapes[k], static_cast<int>(k) + 1, d).requires_grad_());
-    }
-    const Tensor y = f(in);
-    expect_tensor(y, out_shape, out, d);
-    nabla::sum(nabla::mul(y, conv_transpose2d_values(out_shape, 9, d))).backward();
-    for (std::size_t k = 0; k < shapes.size(); ++k) {
-      SCOPED_TRACE(k);
-      expect_tensor(in[k].grad(), shapes[k], grads[k], d);
-    }
-  }
-}
-
 // Recorded from PyTorch 1.13 (python3-torch), with
 //   def v(shape, seed): torch.tensor([((i*7 + seed*3) % 11 - 5) / 4.0 for i in range(n)],
 //                                    dtype=torch.float64).reshape(shape)   (n = numel)
@@ -55,7 +21,7 @@ void expect_conv_transpose2d_case(const std::function<Tensor(const std::vector<T
 // fn = lambda z, w, b: F.conv_transpose2d(z, w, b, stride=2, padding=1, output_padding=1),
 // shapes (1, 2, 2, 3), (2, 3, 3, 3), (3,)
 TEST(ConvTranspose2d, StridePaddingOutputPaddingMatchPyTorch) {
-  expect_conv_transpose2d_case(
+  expect_conv_case(
       [](const std::vector<Tensor>& in) {
         return nabla::conv_transpose2d(in[0], in[1], in[2], 2, 1, 1);
       },
@@ -82,7 +48,7 @@ TEST(ConvTranspose2d, StridePaddingOutputPaddingMatchPyTorch) {
 // groups=2, dilation=2), shapes (1, 2, 2, 2), (2, 1, 2, 2): output_padding 1 ≥ stride 1 is
 // allowed by dilation 2
 TEST(ConvTranspose2d, GroupsDilationMatchPyTorch) {
-  expect_conv_transpose2d_case(
+  expect_conv_case(
       [](const std::vector<Tensor>& in) {
         return nabla::conv_transpose2d(in[0], in[1], Tensor(), 1, 0, 1, 2, 2);
       },
