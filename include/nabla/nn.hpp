@@ -494,6 +494,8 @@ class LogSoftmax : public Module {
 /// A double as Python's repr prints it ("1.0", "0.01", "1e-05"), for printing modules as
 /// PyTorch does.
 std::string py_float(double v);
+/// A bool as Python prints it ("True", "False").
+inline const char* py_bool(bool b) noexcept { return b ? "True" : "False"; }
 
 // ---- activation modules: one per activation of the op library (nabla/activations.hpp),
 // with torch.nn's names, defaults and printing.

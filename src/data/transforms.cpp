@@ -21,6 +21,12 @@ Tensor floating(const Tensor& x) {
   return (is_floating_point(x.dtype()) ? x : x.to(f32)).contiguous();
 }
 
+// A floating, contiguous copy of x that may be written (one copy, also for integer input).
+Tensor floating_copy(const Tensor& x) {
+  if (!is_floating_point(x.dtype())) return x.to(f32).contiguous();
+  return x.is_contiguous() ? x.clone() : x.contiguous();  // contiguous() of a view copies
+}
+
 void check_images(const char* who, const Tensor& x) {
   if (!x.defined() || (x.dim() != 3 && x.dim() != 4)) {
     throw std::invalid_argument(fmt::format(
@@ -154,7 +160,7 @@ Transform random_horizontal_flip(double p) {
           "nabla::data::transforms::random_horizontal_flip: expects a batch [N, ..., W], got {}",
           x_in.defined() ? "shape " + shape_str(x_in.shape()) : std::string("an undefined tensor")));
     }
-    Tensor out = floating(x_in).clone();
+    Tensor out = floating_copy(x_in);
     const std::int64_t n = out.size(0), w = out.size(-1);
     const std::int64_t rows = out.numel() / std::max<std::int64_t>(n * w, 1);
     std::vector<char> flip(static_cast<std::size_t>(n));
@@ -180,7 +186,7 @@ Transform random_noise(double std) {
         "nabla::data::transforms::random_noise: std must be a finite value ≥ 0, got {}", std));
   }
   return [std](const Tensor& x_in, Generator& gen) {
-    Tensor out = floating(x_in).clone();
+    Tensor out = floating_copy(x_in);
     typed(out, [&](auto* d) {
       using T = std::remove_pointer_t<decltype(d)>;
       gen.locked([&](Generator::Unlocked& g) {

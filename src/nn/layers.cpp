@@ -81,8 +81,7 @@ Tensor Linear::forward(const Tensor& x) {
 }
 
 std::string Linear::extra_repr() const {
-  return fmt::format("in_features={}, out_features={}, bias={}", in_, out_,
-                     has_bias_ ? "True" : "False");
+  return fmt::format("in_features={}, out_features={}, bias={}", in_, out_, py_bool(has_bias_));
 }
 
 // ---- Sequential -----------------------------------------------------------------------

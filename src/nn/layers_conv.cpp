@@ -20,7 +20,6 @@ std::string tuple2(Int2 v) { return fmt::format("({}, {})", v.h, v.w); }
 std::string tuple1(std::int64_t v) { return fmt::format("({},)", v); }
 // A pool's Int2 as PyTorch prints the value given: one number when both axes agree.
 std::string given(Int2 v) { return v.h == v.w ? fmt::format("{}", v.h) : tuple2(v); }
-const char* py_bool(bool b) { return b ? "True" : "False"; }
 
 const char* padding_mode_name(PaddingMode m) {
   switch (m) {

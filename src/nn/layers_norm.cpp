@@ -15,7 +15,6 @@ namespace nabla::nn {
 
 namespace {
 
-const char* py_bool(bool b) { return b ? "True" : "False"; }
 
 std::string py_tuple(const Shape& s) {
   if (s.size() == 1) return fmt::format("({},)", s[0]);
