@@ -191,12 +191,9 @@ int main(int argc, char** argv) {
                                     .transform = opt.no_augment ? nullptr : augment});
 
     // Weight decay on the weights of Conv2d and Linear only, not on biases or BatchNorm's
-    // scale and shift (the usual split, in two parameter groups).
+    // scale and shift, which are the 1-d parameters (the usual split, in two groups).
     std::vector<Tensor> decayed, plain;
-    for (const auto& [name, p] : model.named_parameters()) {
-      const bool is_norm = name.starts_with("1.") || name.starts_with("5.");
-      (p.dim() > 1 && !is_norm ? decayed : plain).push_back(p);
-    }
+    for (const Tensor& p : model.parameters()) (p.dim() > 1 ? decayed : plain).push_back(p);
     nabla::optim::AdamW optimizer({{decayed, {.weight_decay = opt.weight_decay}},
                                    {plain, {.weight_decay = 0.0}}});
     nabla::optim::OneCycleLR schedule(
