@@ -1,9 +1,10 @@
 // conv2d: 2-d convolution (cross-correlation) of NCHW images, torch.nn.functional.conv2d.
 //   forward : result[n, o] = b[o] + Σ_c,i,j w[o, c, i, j] · x[n, g·C/G + c, y·sh − ph + i·dh,
-//               x·sw − pw + j·dw] (G groups, g = o / (O/G)); computed as im2col of the
-//               batch into [C·kh·kw, N·L] and one gemm per sample and group, W_g [O/G,
-//               C/G·kh·kw] · cols_g[n]; padding "same" pads the bottom / right one more
-//               when d·(k − 1) is odd
+//               x·sw − pw + j·dw] (G groups, g = o / (O/G)); computed per sample as
+//               im2col into [C·kh·kw, L] and one gemm per group, W_g [O/G, C/G·kh·kw] ·
+//               cols_g (a 1×1 kernel of stride 1 reads the sample itself), the samples
+//               split over the kernel threads; padding "same" pads the bottom / right one
+//               more when d·(k − 1) is odd
 //   backward: grad_x = conv_transpose2d(grad_out, w) (same stride, padding, dilation,
 //               groups; output_padding so that it has x's extent)
 //             grad_w = conv2d_weight(x, grad_out)
@@ -98,35 +99,35 @@ Tensor conv2d_forward(const Tensor& x_in, const Tensor& w_in, const Tensor& b_in
   Tensor out = make_tensor({N, O, oh, ow}, x.dtype(), "conv2d");
   if (out.numel() == 0) return out;
   const ConvGeometry g = conv_geometry(C, H, W, kh, kw, a, oh, ow);
-  const std::int64_t nc = conv_chunk(N, rows * L);
-  Tensor cols = make_tensor({rows, nc * L}, x.dtype(), "conv2d");
   dispatch_floating("conv2d", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* xp = data_ptr<T>(x);
-    T* cp = data_ptr<T>(cols);
     T* op = data_ptr<T>(out);
-    for (std::int64_t n0 = 0; n0 < N; n0 += nc) {
-      const std::int64_t m = std::min(nc, N - n0), ld = m * L;
-      parallel_for(
-          m,
-          [&](std::int64_t lo, std::int64_t hi) {
-            for (std::int64_t i = lo; i < hi; ++i)
-              im2col(g, xp + (n0 + i) * C * H * W, cp + i * L, ld);
-          },
-          1);
-      for (std::int64_t gi = 0; gi < G; ++gi) {
-        const Tensor wg = conv_view(w, {Og, rows_g}, {rows_g, 1}, gi * Og * rows_g);
-        // One gemm per sample, reading its columns in place and writing its output planes
-        // directly: measured at the CNN's shapes as fast as one gemm over the batch (which
-        // needs a [O/G, N·L] result scattered back to [N, O, L]), and faster for one input
-        // channel.
-        for (std::int64_t i = 0; i < m; ++i) {
-          const Tensor cg = conv_view(cols, {rows_g, L}, {ld, 1}, gi * rows_g * ld + i * L);
-          Tensor og = conv_view(out, {Og, L}, {L, 1}, ((n0 + i) * O + gi * Og) * L);
-          gemm(false, false, Og, L, rows_g, wg, cg, og);  // [O/G, L] = [O/G, C/G·K]·[C/G·K, L]
-        }
-      }
-    }
+    // The samples split over the kernel threads; each thread makes one sample's columns
+    // [C·kh·kw, L] at a time in a buffer of its own (still in cache for the gemm), then
+    // one gemm per group writes the sample's output planes directly. Measured at the
+    // CNN's shapes as fast as one gemm over the batch (which needs a [O/G, N·L] result
+    // scattered back to [N, O, L]), and faster for one input channel, whose gemms are too
+    // small to split.
+    parallel_for(
+        N,
+        [&](std::int64_t lo, std::int64_t hi) {
+          const bool pointwise = kh == 1 && kw == 1 && a.stride.h == 1 && a.stride.w == 1 &&
+                                 a.padding.h == 0 && a.padding.w == 0;  // cols = the sample
+          Tensor cols = pointwise ? Tensor() : make_tensor({rows, L}, x.dtype(), "conv2d");
+          for (std::int64_t i = lo; i < hi; ++i) {
+            if (!pointwise) im2col(g, xp + i * C * H * W, data_ptr<T>(cols), L);
+            for (std::int64_t gi = 0; gi < G; ++gi) {
+              const Tensor wg = conv_view(w, {Og, rows_g}, {rows_g, 1}, gi * Og * rows_g);
+              const Tensor cg = pointwise
+                                    ? conv_view(x, {rows_g, L}, {L, 1}, (i * C + gi * rows_g) * L)
+                                    : conv_view(cols, {rows_g, L}, {L, 1}, gi * rows_g * L);
+              Tensor og = conv_view(out, {Og, L}, {L, 1}, (i * O + gi * Og) * L);
+              gemm(false, false, Og, L, rows_g, wg, cg, og);  // [O/G, L] = W_g · cols_g
+            }
+          }
+        },
+        1);
     if (b.defined()) add_bias_planes(op, N * O, O, L, data_ptr<T>(b));
   });
   return out;

@@ -4,8 +4,11 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <type_traits>
+#include <vector>
 
 #include "kernels/kernels.hpp"
+#include "kernels/parallel.hpp"
 
 namespace nabla::detail {
 namespace {
@@ -42,6 +45,120 @@ GemmOperand gemm_operand(const Tensor& t) {
 
 }  // namespace
 
+// OpenBLAS runs on one thread; nabla splits a large gemm over its own kernel threads.
+// With OpenBLAS's pthreads server on as well, its idle threads spun in sched_yield
+// between calls (0.1 s each time) on the cores nabla's threads needed: on two cores a
+// CNN step spent a quarter of its time there. Pieces of one gemm are independent: C's
+// columns (or rows) split, or, when C is small and k long, k split into partial products
+// that are added up.
+namespace {
+
+void blas_single_thread() {
+  static const bool once = [] {
+    openblas_set_num_threads(1);
+    return true;
+  }();
+  (void)once;
+}
+
+// Below this many multiply-adds a gemm stays on one thread (OpenBLAS's own threshold is
+// m·n·k ≥ 2¹⁸).
+constexpr std::int64_t kGemmSplitWork = std::int64_t{1} << 18;
+// Pieces of C are cut at multiples of this many columns or rows (the kernels' widest
+// register blocking, so no piece ends in a partial block it would not otherwise have).
+constexpr std::int64_t kGemmAlign = 32;
+
+template <class T>
+void gemm_call(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, std::int64_t m, std::int64_t n,
+               std::int64_t k, const T* a, blasint lda, const T* b, blasint ldb, T beta, T* c,
+               blasint ldc) {
+  const auto M = static_cast<blasint>(m), N = static_cast<blasint>(n), K = static_cast<blasint>(k);
+  if constexpr (std::is_same_v<T, float>) {
+    cblas_sgemm(CblasRowMajor, ta, tb, M, N, K, 1.0f, a, lda, b, ldb, beta, c, ldc);
+  } else {
+    cblas_dgemm(CblasRowMajor, ta, tb, M, N, K, 1.0, a, lda, b, ldb, beta, c, ldc);
+  }
+}
+
+// C [m, n] (leading dimension ldc) = op(A) · op(B), row-major, over the kernel threads.
+template <class T>
+void gemm_parallel(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, std::int64_t m, std::int64_t n,
+                   std::int64_t k, const T* a, blasint lda, const T* b, blasint ldb, T* c,
+                   blasint ldc) {
+  const bool at = ta == CblasTrans, bt = tb == CblasTrans;
+  const std::int64_t threads = kernel_threads();
+  const std::int64_t work = m * n * k;
+  const std::int64_t pieces = std::min<std::int64_t>(threads, work / kGemmSplitWork);
+  const auto whole = [&] { gemm_call<T>(ta, tb, m, n, k, a, lda, b, ldb, T{0}, c, ldc); };
+  if (pieces < 2) return whole();
+  // Splitting C's columns or rows keeps each piece a plain gemm; when both are too short
+  // to split, k is (each piece a partial product, summed afterwards).
+  const std::int64_t col_pieces = std::min(pieces, n / kGemmAlign);
+  const std::int64_t row_pieces = std::min(pieces, m / kGemmAlign);
+  if (col_pieces >= 2 && (n >= m || row_pieces < 2)) {
+    const std::int64_t blocks = (n + kGemmAlign - 1) / kGemmAlign;
+    parallel_for(
+        col_pieces,
+        [&](std::int64_t lo, std::int64_t hi) {
+          for (std::int64_t p = lo; p < hi; ++p) {
+            const std::int64_t j0 = std::min(n, blocks * p / col_pieces * kGemmAlign);
+            const std::int64_t j1 = std::min(n, blocks * (p + 1) / col_pieces * kGemmAlign);
+            if (j1 <= j0) continue;
+            gemm_call<T>(ta, tb, m, j1 - j0, k, a, lda, b + (bt ? j0 * ldb : j0), ldb, T{0},
+                         c + j0, ldc);
+          }
+        },
+        1);
+    return;
+  }
+  if (row_pieces >= 2) {
+    const std::int64_t blocks = (m + kGemmAlign - 1) / kGemmAlign;
+    parallel_for(
+        row_pieces,
+        [&](std::int64_t lo, std::int64_t hi) {
+          for (std::int64_t p = lo; p < hi; ++p) {
+            const std::int64_t i0 = std::min(m, blocks * p / row_pieces * kGemmAlign);
+            const std::int64_t i1 = std::min(m, blocks * (p + 1) / row_pieces * kGemmAlign);
+            if (i1 <= i0) continue;
+            gemm_call<T>(ta, tb, i1 - i0, n, k, a + (at ? i0 : i0 * lda), lda, b, ldb, T{0},
+                         c + i0 * ldc, ldc);
+          }
+        },
+        1);
+    return;
+  }
+  const std::int64_t k_pieces = std::min(pieces, k / kGemmAlign);
+  if (k_pieces < 2) return whole();
+  // Piece 0 writes C; the others write partial products, added into C at the end.
+  std::vector<T> partial(static_cast<std::size_t>((k_pieces - 1) * m * n));
+  const std::int64_t blocks = (k + kGemmAlign - 1) / kGemmAlign;
+  parallel_for(
+      k_pieces,
+      [&](std::int64_t lo, std::int64_t hi) {
+        for (std::int64_t p = lo; p < hi; ++p) {
+          const std::int64_t l0 = std::min(k, blocks * p / k_pieces * kGemmAlign);
+          const std::int64_t l1 = std::min(k, blocks * (p + 1) / k_pieces * kGemmAlign);
+          T* dst = p == 0 ? c : partial.data() + (p - 1) * m * n;
+          const blasint ld = p == 0 ? ldc : static_cast<blasint>(n);
+          if (l1 <= l0) {
+            for (std::int64_t i = 0; i < m; ++i) std::fill_n(dst + i * ld, n, T{0});
+            continue;
+          }
+          gemm_call<T>(ta, tb, m, n, l1 - l0, a + (at ? l0 * lda : l0), lda,
+                       b + (bt ? l0 : l0 * ldb), ldb, T{0}, dst, ld);
+        }
+      },
+      1);
+  for (std::int64_t p = 1; p < k_pieces; ++p) {
+    const T* src = partial.data() + (p - 1) * m * n;
+    for (std::int64_t i = 0; i < m; ++i) {
+      for (std::int64_t j = 0; j < n; ++j) c[i * ldc + j] += src[i * n + j];
+    }
+  }
+}
+
+}  // namespace
+
 void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k,
           const Tensor& a, const Tensor& b, Tensor& c) {
   if (m == 0 || n == 0) return;
@@ -52,18 +169,18 @@ void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64
     });
     return;
   }
+  blas_single_thread();
   const GemmOperand ga = gemm_operand(a);
   const GemmOperand gb = gemm_operand(b);
   const auto ta = trans_a != ga.flip ? CblasTrans : CblasNoTrans;
   const auto tb = trans_b != gb.flip ? CblasTrans : CblasNoTrans;
   const auto ldc = static_cast<blasint>(n);
-  const auto M = static_cast<blasint>(m), N = static_cast<blasint>(n), K = static_cast<blasint>(k);
   if (c.dtype() == Dtype::f32) {
-    cblas_sgemm(CblasRowMajor, ta, tb, M, N, K, 1.0f, ga.data<float>(), ga.ld,
-                gb.data<float>(), gb.ld, 0.0f, data_ptr<float>(c), ldc);
+    gemm_parallel<float>(ta, tb, m, n, k, ga.data<float>(), ga.ld, gb.data<float>(), gb.ld,
+                         data_ptr<float>(c), ldc);
   } else {
-    cblas_dgemm(CblasRowMajor, ta, tb, M, N, K, 1.0, ga.data<double>(), ga.ld,
-                gb.data<double>(), gb.ld, 0.0, data_ptr<double>(c), ldc);
+    gemm_parallel<double>(ta, tb, m, n, k, ga.data<double>(), ga.ld, gb.data<double>(), gb.ld,
+                          data_ptr<double>(c), ldc);
   }
 }
 
