@@ -21,6 +21,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <limits>
 #include <memory>
@@ -250,6 +251,16 @@ class MultiOutputNode : public Node {
   /// grad_outputs[i], or zeros of output i's shape and dtype when it is undefined.
   Tensor grad_or_zeros(const std::vector<Tensor>& grad_outputs, std::size_t i) const;
 };
+
+/// Queues `fn` to run once the backward pass running on this thread has finished
+/// differentiating (every node run, every grad() written), before Tensor::backward
+/// returns (the outermost pass, when a rule runs a backward of its own as nn::checkpoint
+/// does); callbacks run in the order queued, and one may queue more. For hooks that
+/// start work during the backward and must finish it before the backward returns (as
+/// DistributedDataParallel waits for its all-reduces). Called from a hook or a rule;
+/// throws std::logic_error when no backward pass is running on this thread. An exception
+/// from fn comes out of the backward.
+void queue_callback(std::function<void()> fn);
 
 namespace detail {
 /// True when grad mode is on and some input requires grad.

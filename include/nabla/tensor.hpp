@@ -121,6 +121,9 @@ class RemovableHandle {
 /// undefined tensor to keep the gradient as it is.
 using GradHook = std::function<Tensor(const Tensor&)>;
 
+/// A hook on a leaf run after its grad() has taken a backward's gradient (given the leaf).
+using PostAccumulateGradHook = std::function<void(Tensor&)>;
+
 /// A handle to an n-dimensional array of values (float32, float64, int64, int32, uint8 or
 /// bool) that, when floating, can take part in reverse-mode automatic differentiation.
 ///
@@ -224,6 +227,14 @@ class Tensor {
   /// std::runtime_error naming the op. The hook belongs to the graph node (for a leaf,
   /// to the leaf), so it runs even when this handle is gone.
   RemovableHandle register_hook(GradHook hook);
+  /// Registers `hook` to run, with this leaf, right after a backward has added its
+  /// gradient into grad() (PyTorch's register_post_accumulate_grad_hook): as soon as every
+  /// gradient into the leaf has arrived, while the rest of the graph is still being
+  /// differentiated, so a hook may start work on the finished grad() (an optimizer step
+  /// per parameter, a gradient all-reduce) that overlaps the rest of the backward.
+  /// Runs in Tensor::backward only (nabla::grad writes no grad()). Throws std::logic_error
+  /// on a tensor that is not a leaf requiring grad.
+  RemovableHandle register_post_accumulate_grad_hook(PostAccumulateGradHook hook);
   // (clang-format 14 mangles requires-clauses.)
   // clang-format off
   /// register_hook for a hook returning void (it observes, it keeps the gradient).

@@ -36,7 +36,41 @@ Tensor run_hooks(const HookList& list, std::uint32_t output_nr, Tensor g, std::s
   return g;
 }
 
+void run_post_hooks(const HookList& list) {
+  const std::vector<HookList::PostEntry> hooks = list.post;
+  for (const auto& h : hooks) {
+    if (auto impl = h.leaf.lock()) {
+      Tensor leaf(std::move(impl));
+      h.fn(leaf);
+    }
+  }
+}
+
 }  // namespace detail
+
+RemovableHandle Tensor::register_post_accumulate_grad_hook(PostAccumulateGradHook hook) {
+  check_defined("register_post_accumulate_grad_hook");
+  if (!requires_grad() || !is_leaf()) {
+    throw std::logic_error(fmt::format(
+        "nabla::Tensor::register_post_accumulate_grad_hook: {}; the hook runs after a leaf's "
+        "grad() is updated, so it needs a leaf that requires grad (a parameter)",
+        requires_grad() ? "the tensor is not a leaf (it has a grad_fn)"
+                        : "the tensor does not require grad"));
+  }
+  if (!hook) {
+    throw std::invalid_argument(
+        "nabla::Tensor::register_post_accumulate_grad_hook: the hook is empty");
+  }
+  std::shared_ptr<detail::HookList>& list = impl_->meta->hooks;
+  if (!list) list = std::make_shared<detail::HookList>();
+  const std::uint64_t id = list->next_id++;
+  list->post.push_back({id, impl_, std::move(hook)});
+  return RemovableHandle([weak = std::weak_ptr<detail::HookList>(list), id] {
+    if (auto l = weak.lock()) {
+      std::erase_if(l->post, [id](const detail::HookList::PostEntry& e) { return e.id == id; });
+    }
+  });
+}
 
 RemovableHandle Tensor::register_hook(GradHook hook) {
   check_defined("register_hook");

@@ -4,6 +4,7 @@
 // its bookkeeping; the engine runs them (engine.cpp).
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -18,8 +19,21 @@ struct HookList {
     GradHook fn;
   };
   std::vector<Entry> entries;
+  /// A leaf's register_post_accumulate_grad_hook: run after its grad() took this pass's
+  /// gradient, with the leaf (held weakly: the leaf owns this list).
+  struct PostEntry {
+    std::uint64_t id;
+    std::weak_ptr<TensorImpl> leaf;
+    PostAccumulateGradHook fn;
+  };
+  std::vector<PostEntry> post;
   std::uint64_t next_id = 1;
+  bool empty() const { return entries.empty() && post.empty(); }
 };
+
+/// Runs a leaf's post-accumulate-grad hooks, in order, on a copy of the list (a hook may
+/// register or remove hooks).
+void run_post_hooks(const HookList& list);
 
 /// Runs the hooks registered for output `output_nr` on `g`, in order, each on the previous
 /// one's result. `what` names the tensor in errors ("the output of 'mul'", "the leaf

@@ -15,13 +15,17 @@
 //   6. collect    for nabla::grad, the gradients of the inputs.
 // Gradient hooks (Tensor::register_hook) run on a node's incoming gradient before its rule,
 // and on a hooked leaf's gradient once it is complete: a hooked leaf's gradients are
-// summed in the pass and delivered after the last node.
+// summed in the pass, and when the last edge into it has been passed along (counted in
+// step 3), its hooks run, it is delivered, and its post-accumulate-grad hooks run, in the
+// middle of the pass (DistributedDataParallel starts a bucket's all-reduce there).
+// Callbacks queued during the pass (queue_callback) run after the last delivery.
 // The pending sums live in the pass's own table of slots, not on the nodes; a node carries
 // only the pass's mark (its id and the node's slot), released when the pass ends.
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <atomic>
 #include <span>
@@ -54,6 +58,7 @@ thread_local BackwardObserver* observer = nullptr;  // see engine/observer.hpp
 struct ActivePass {
   std::uint64_t id;
   bool into_grads;  // nabla::grad: writes no grad()
+  std::vector<std::function<void()>>* callbacks;  // queue_callback's, run at the pass's end
 };
 thread_local std::vector<ActivePass> active_passes;
 
@@ -154,6 +159,9 @@ class Engine {
   void deliver_leaf(const std::shared_ptr<AutogradMeta>& meta, const Tensor& g);
   void deliver_leaf_now(const std::shared_ptr<AutogradMeta>& meta, const Tensor& g);
   void deliver_hooked_leaves();
+  void leaf_edge_done(const std::shared_ptr<AutogradMeta>& meta);
+  void deliver_hooked(const std::shared_ptr<AutogradMeta>& meta, Tensor g);
+  void skip_edges(const Node& node);
   Tensor hooked(const Node& node, std::uint32_t nr, Tensor g) const;
   std::vector<Tensor> collect(bool allow_unused);
   bool claim_node(Node* node);
@@ -172,8 +180,11 @@ class Engine {
   // nabla::grad's interior targets: per node, (which output, which input of grad).
   std::unordered_map<const Node*, std::vector<std::pair<std::uint32_t, std::size_t>>> node_targets_;
   std::vector<Tensor> captured_;
-  // Leaves with hooks: their gradient summed over the pass, delivered at its end.
+  // Leaves with hooks: their gradient summed over the pass, delivered once complete.
   std::vector<std::pair<std::shared_ptr<AutogradMeta>, Tensor>> hooked_leaves_;
+  // For a hooked leaf in backward: how many edges into it have not yet been passed along.
+  std::unordered_map<const AutogradMeta*, std::size_t> leaf_pending_;
+  std::vector<std::function<void()>> callbacks_;  // queue_callback
 };
 
 // Releases every claim and pending sum, whatever happened: no gradient outlives the pass.
@@ -185,7 +196,7 @@ Engine::~Engine() {
 std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
                                 const std::vector<Tensor>& grad_outputs, bool allow_unused) {
   std::vector<Tensor> seed = seeds(outputs, grad_outputs);
-  active_passes.push_back({id_, inputs_ != nullptr});
+  active_passes.push_back({id_, inputs_ != nullptr, &callbacks_});
   struct Leave {
     ~Leave() { active_passes.pop_back(); }
   } leave;
@@ -204,6 +215,10 @@ std::vector<Tensor> Engine::run(const std::vector<Tensor>& outputs,
   }
   for (auto it = post_.rbegin(); it != post_.rend(); ++it) run_node(slots_[*it]);
   deliver_hooked_leaves();
+  while (!callbacks_.empty()) {  // a callback may queue more
+    const std::vector<std::function<void()>> now = std::exchange(callbacks_, {});
+    for (const auto& fn : now) fn();
+  }
   return collect(allow_unused);
 }
 
@@ -301,6 +316,8 @@ bool Engine::claim_node(Node* node) {
 // The same for a leaf whose grad this pass will write (nabla::grad writes none).
 void Engine::claim_leaf(std::shared_ptr<AutogradMeta> meta) {
   if (inputs_ || !meta) return;
+  if (meta->hooks && !meta->hooks->empty()) [[unlikely]]
+    ++leaf_pending_[meta.get()];  // one per edge into it (and one for a leaf output)
   std::uint64_t held = 0;
   if (meta->claim.compare_exchange_strong(held, id_, std::memory_order_acq_rel)) {
     claimed_leaves_.push_back(std::move(meta));
@@ -357,7 +374,7 @@ void Engine::prune() {
 }
 
 void Engine::deliver_leaf(const std::shared_ptr<AutogradMeta>& meta, const Tensor& g) {
-  if (meta->hooks && !meta->hooks->entries.empty()) [[unlikely]] {
+  if (meta->hooks && !meta->hooks->empty()) [[unlikely]] {
     auto it = std::find_if(hooked_leaves_.begin(), hooked_leaves_.end(),
                            [&](const auto& p) { return p.first == meta; });
     if (it == hooked_leaves_.end()) {
@@ -365,19 +382,58 @@ void Engine::deliver_leaf(const std::shared_ptr<AutogradMeta>& meta, const Tenso
     } else {
       it->second = accumulate(std::move(it->second), g, create_);
     }
+    leaf_edge_done(meta);
     return;
   }
   deliver_leaf_now(meta, g);
 }
 
-// The hooks of each hooked leaf on its summed gradient, then the delivery.
+// One more edge into a hooked leaf has been passed along (with a gradient or without):
+// once the last has, the leaf's gradient is complete, and its hooks and delivery run now,
+// while the rest of the graph is still being differentiated.
+void Engine::leaf_edge_done(const std::shared_ptr<AutogradMeta>& meta) {
+  auto pending = leaf_pending_.find(meta.get());
+  if (pending == leaf_pending_.end() || --pending->second > 0) return;
+  leaf_pending_.erase(pending);
+  auto it = std::find_if(hooked_leaves_.begin(), hooked_leaves_.end(),
+                         [&](const auto& p) { return p.first == meta; });
+  if (it == hooked_leaves_.end()) return;  // no gradient reached it
+  Tensor g = std::move(it->second);
+  hooked_leaves_.erase(it);
+  deliver_hooked(meta, std::move(g));
+}
+
+// A hooked leaf's gradient hooks on its summed gradient, the delivery, then (in
+// backward) its post-accumulate-grad hooks.
+void Engine::deliver_hooked(const std::shared_ptr<AutogradMeta>& meta, Tensor g) {
+  const std::string what =
+      meta->name.empty() ? std::string("a leaf") : fmt::format("the leaf '{}'", meta->name);
+  const std::shared_ptr<HookList> hooks = meta->hooks;  // a hook may replace the list
+  deliver_leaf_now(meta, run_hooks(*hooks, 0, std::move(g), what));
+  if (!inputs_ && !hooks->post.empty()) run_post_hooks(*hooks);
+}
+
+// The hooked leaves still waiting at the end of the pass: those of nabla::grad, and those
+// with an edge from a node that did not run.
 void Engine::deliver_hooked_leaves() {
-  for (auto& [meta, g] : hooked_leaves_) {
-    const std::string what =
-        meta->name.empty() ? std::string("a leaf") : fmt::format("the leaf '{}'", meta->name);
-    deliver_leaf_now(meta, run_hooks(*meta->hooks, 0, std::move(g), what));
+  while (!hooked_leaves_.empty()) {
+    auto [meta, g] = std::move(hooked_leaves_.front());
+    hooked_leaves_.erase(hooked_leaves_.begin());
+    deliver_hooked(meta, std::move(g));
   }
-  hooked_leaves_.clear();
+  leaf_pending_.clear();
+}
+
+// A node that runs no rule (no gradient reached it) passes nothing along its edges.
+void Engine::skip_edges(const Node& node) {
+  if (leaf_pending_.empty()) [[likely]]
+    return;
+  for (const Edge& e : node.edges_) {
+    if (e.fn || !e.leaf_edge) continue;
+    if (auto meta = e.leaf.lock(); meta && meta->hooks && !meta->hooks->empty()) {
+      leaf_edge_done(meta);
+    }
+  }
 }
 
 Tensor Engine::hooked(const Node& node, std::uint32_t nr, Tensor g) const {
@@ -412,7 +468,10 @@ void Engine::run_node(Slot& slot) {
   }
   Tensor incoming = std::move(slot.pending);
   slot.pending = Tensor();
-  if (!slot.needed || !incoming.defined()) return;
+  if (!slot.needed || !incoming.defined()) {
+    skip_edges(*node);
+    return;
+  }
   const Tensor g = hooked(*node, 0, std::move(incoming));
   capture(node, 0, g);
   retain(node->retained_, g);
@@ -428,7 +487,10 @@ void Engine::run_multi_node(Slot& slot) {
   g.push_back(std::exchange(slot.pending, Tensor()));
   for (Tensor& m : slot.more) g.push_back(std::exchange(m, Tensor()));
   const bool any = std::any_of(g.begin(), g.end(), [](const Tensor& t) { return t.defined(); });
-  if (!slot.needed || !any) return;
+  if (!slot.needed || !any) {
+    skip_edges(*node);
+    return;
+  }
   for (std::size_t k = 0; k < g.size(); ++k) {
     if (!g[k].defined()) continue;
     g[k] = hooked(*node, static_cast<std::uint32_t>(k), std::move(g[k]));
@@ -485,7 +547,15 @@ void Engine::pass_along(Node& node, std::vector<Tensor> grads, std::span<const T
   }
   for (std::size_t i = 0; i < grads.size(); ++i) {
     const Edge& e = node.edges_[i];
-    if (!e.valid() || !grads[i].defined()) continue;
+    if (!e.valid()) continue;
+    if (!grads[i].defined()) {
+      if (!e.fn && !leaf_pending_.empty()) [[unlikely]] {
+        if (auto meta = e.leaf.lock(); meta && meta->hooks && !meta->hooks->empty()) {
+          leaf_edge_done(meta);
+        }
+      }
+      continue;
+    }
     Tensor gi =
         conform(node, i, std::move(grads[i]), node.inputs_[i].shape, node.inputs_[i].dtype);
     if (observer) [[unlikely]] {
@@ -535,6 +605,18 @@ std::vector<Tensor> Engine::collect(bool allow_unused) {
 }  // namespace detail
 
 // ---- entry points ------------------------------------------------------------------
+
+void queue_callback(std::function<void()> fn) {
+  if (detail::active_passes.empty()) {
+    throw std::logic_error(
+        "nabla::queue_callback: no backward pass is running on this thread; queue a callback "
+        "from a hook or a rule while backward runs");
+  }
+  if (!fn) throw std::invalid_argument("nabla::queue_callback: the callback is empty");
+  // The outermost pass: a backward that a rule runs inside it (nn::checkpoint's) is part of
+  // the user's backward, whose end is what a callback waits for.
+  detail::active_passes.front().callbacks->push_back(std::move(fn));
+}
 
 void Tensor::backward(const Tensor& grad_output, bool retain_graph, bool create_graph) const {
   check_defined("backward");
