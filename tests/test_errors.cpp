@@ -440,6 +440,11 @@ const std::vector<Trigger>& triggers() {
       {"unflatten-numel", [] { (void)nabla::zeros({6}).unflatten(0, {4}); }},
       // autograd and the engine
       {"backward-no-grad", [] { nabla::sum(nabla::zeros({2})).backward(); }},
+      {"post-hook-non-leaf",
+       [] { (leaf({2}) * 2.0).register_post_accumulate_grad_hook([](Tensor&) {}); }},
+      {"post-hook-no-grad",
+       [] { nabla::zeros({2}).register_post_accumulate_grad_hook([](Tensor&) {}); }},
+      {"queue-callback-outside", [] { nabla::queue_callback([] {}); }},
       {"backward-implied", [] { (leaf({2}) * 2.0).backward(); }},
       {"backward-grad-output", [] { (leaf({2}) * 2.0).backward(nabla::zeros({3})); }},
       {"backward-freed",
