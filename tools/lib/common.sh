@@ -7,8 +7,10 @@ NABLA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 NABLA_BUILD_PACKAGES=(cmake g++ make libopenblas-dev libxtensor-dev libxsimd-dev
   libxtensor-blas-dev libgtest-dev libgmock-dev libfmt-dev zlib1g-dev nlohmann-json3-dev)
 # Debian packages the test suite needs on top: Debian's python3 with numpy reads a file
-# nabla saved (Interop.NumpyReadsTheSafetensorsSample).
-NABLA_TEST_PACKAGES=(python3-numpy)
+# nabla saved (Interop.NumpyReadsTheSafetensorsSample); Open MPI's headers, library and
+# mpirun build nabla::distributed and run its tests on several processes (Distributed.*;
+# without them CMake skips the library and the tests, and says so).
+NABLA_TEST_PACKAGES=(python3-numpy libopenmpi-dev openmpi-bin)
 
 # Debian packages the examples need: gnuplot draws their pictures (examples/common/plot.hpp),
 # dataset-fashion-mnist holds the data of fashion_mnist and autoencoder.
