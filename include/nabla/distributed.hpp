@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "nabla/data.hpp"
+#include "nabla/nn.hpp"
 #include "nabla/tensor.hpp"
 
 namespace nabla::distributed {
@@ -231,6 +232,102 @@ class DistributedSampler : public data::Sampler {
   bool drop_last_;
   std::int64_t num_samples_;
   std::int64_t epoch_ = 0;
+};
+
+// ---- DistributedDataParallel -----------------------------------------------------------
+
+namespace detail {
+struct Reducer;  // src/distributed/data_parallel.cpp
+}  // namespace detail
+
+/// Options of DistributedDataParallel (torch.nn.parallel.DistributedDataParallel's).
+struct DistributedDataParallelOptions {
+  /// Gradients are averaged in buckets of about this many megabytes (2²⁰ bytes), each
+  /// all-reduced as soon as all its gradients are final, while the backward goes on.
+  double bucket_cap_mb = 25.0;
+  /// Broadcast the module's buffers (BatchNorm's running statistics) from rank 0 before
+  /// each forward, so every rank normalizes with the same ones.
+  bool broadcast_buffers = true;
+  /// A parameter that gets no gradient in a backward (a branch not taken) counts as a
+  /// zero gradient; false: the backward throws naming such parameters.
+  bool find_unused_parameters = false;
+};
+
+/// Data-parallel training over MPI: every rank holds a copy of the module and trains it
+/// on its own part of the global batch; the gradients are averaged across the ranks during
+/// the backward, so after `loss.backward()` every rank has the gradient of the global
+/// batch's mean loss (when the ranks' batches are of one size) and the optimizers take
+/// the same step. As PyTorch's DDP:
+///
+///     nabla::distributed::InitGuard mpi(argc, argv);
+///     auto model = std::make_shared<nn::Sequential>(...);
+///     nabla::distributed::DistributedDataParallel ddp(model);
+///     optim::Adam opt(ddp.parameters());
+///     ... opt.zero_grad(); loss_fn(ddp(x), y).backward(); opt.step();
+///
+/// The constructor checks that every rank's module has the same parameters (names,
+/// dtypes, shapes), throwing DistributedError naming the first difference and both ranks,
+/// then broadcasts the parameters and buffers from rank 0. Gradients go into buckets of
+/// bucket_cap_mb (in the reverse order of parameters(), the order a backward finishes
+/// them); a bucket's MPI_Iallreduce starts from the parameters'
+/// post-accumulate-grad hooks as soon as its last gradient is final, the buckets in one
+/// order on every rank, and all are waited for, and the averages written into grad(),
+/// before backward returns. Under no_sync() the gradients accumulate locally; the next
+/// backward outside it averages the accumulated ones. The state_dict is the module's
+/// under "module." (as PyTorch's); save `ddp.module()` for a file the plain model loads.
+/// Every rank must call forward and backward the same number of times (collectives).
+/// Throws DistributedError when nabla::distributed is not initialized.
+class DistributedDataParallel : public nn::Module {
+ public:
+  template <class M>
+    requires nn::ModuleArg<M>
+  explicit DistributedDataParallel(M&& module, DistributedDataParallelOptions options = {})
+      : Module("DistributedDataParallel") {
+    setup(as_shared(std::forward<M>(module)), options);
+  }
+  ~DistributedDataParallel() override;
+  DistributedDataParallel(DistributedDataParallel&&) noexcept;
+  DistributedDataParallel& operator=(DistributedDataParallel&&) noexcept;
+
+  /// Broadcasts the buffers from rank 0 (broadcast_buffers, outside no_sync), then runs
+  /// the module.
+  Tensor forward(const Tensor& x) override;
+  /// The wrapped module.
+  nn::Module& module() const;
+
+  /// While the returned guard lives, backward does not average gradients: they
+  /// accumulate in grad() on each rank (gradient accumulation), and the first backward
+  /// after it averages the sums. `{ auto guard = ddp.no_sync(); loss.backward(); }`
+  class NoSyncGuard {
+   public:
+    NoSyncGuard(NoSyncGuard&& other) noexcept;
+    NoSyncGuard(const NoSyncGuard&) = delete;
+    NoSyncGuard& operator=(const NoSyncGuard&) = delete;
+    NoSyncGuard& operator=(NoSyncGuard&&) = delete;
+    ~NoSyncGuard();
+
+   private:
+    friend class DistributedDataParallel;
+    explicit NoSyncGuard(std::shared_ptr<detail::Reducer> reducer);
+    std::shared_ptr<detail::Reducer> reducer_;
+    bool previous_ = true;
+  };
+  [[nodiscard]] NoSyncGuard no_sync();
+
+  /// How the gradients were bucketed: the parameter names of each bucket, in the order the
+  /// buckets are all-reduced.
+  std::vector<std::vector<std::string>> buckets() const;
+  /// Time the last synchronized backward spent waiting for its all-reduces after the
+  /// graph was done (what communication did not overlap), in seconds.
+  double last_wait_seconds() const;
+
+  std::string extra_repr() const override;
+
+ private:
+  void setup(std::shared_ptr<nn::Module> module, const DistributedDataParallelOptions& options);
+  std::shared_ptr<nn::Module> module_;
+  std::shared_ptr<detail::Reducer> reducer_;
+  DistributedDataParallelOptions options_;
 };
 
 }  // namespace nabla::distributed
