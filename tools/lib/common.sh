@@ -83,10 +83,13 @@ configure_and_build() {
 
 # configure_sanitize_build [TARGET...]: the clang build with ASan + UBSan + LSan and the
 # libFuzzer targets, in build-sanitize/. tools/test --sanitize and tools/fuzz share it, so
-# the library is compiled once for both.
+# the library is compiled once for both. nabla::distributed is left out of both sanitizer
+# builds for now: its tests run inside mpirun, whose Open MPI allocations are not
+# instrumented and which LeakSanitizer would report (not yet tried with suppressions).
 configure_sanitize_build() {
   configure_and_build build-sanitize RelWithDebInfo "$@" -- \
     -DCMAKE_CXX_COMPILER="$NABLA_CLANG" -DNABLA_SANITIZE=address -DNABLA_FUZZ=ON \
+    -DNABLA_DISTRIBUTED=OFF \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only"
 }
 
@@ -94,7 +97,7 @@ configure_sanitize_build() {
 # threading tests, in build-tsan/ (the same clang; line tables are all a report needs).
 configure_tsan_build() {
   configure_and_build build-tsan RelWithDebInfo "$@" -- \
-    -DCMAKE_CXX_COMPILER="$NABLA_CLANG" -DNABLA_SANITIZE=thread \
+    -DCMAKE_CXX_COMPILER="$NABLA_CLANG" -DNABLA_SANITIZE=thread -DNABLA_DISTRIBUTED=OFF \
     -DNABLA_BUILD_EXAMPLES=OFF -DNABLA_BUILD_TOOLS=OFF \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only"
 }
