@@ -80,80 +80,62 @@ void gemm_call(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, std::int64_t m, std::int6
   }
 }
 
+// piece(p, lo, hi) for p in [0, parts), over the kernel threads: [0, extent) cut at
+// multiples of kGemmAlign. Every piece is non-empty when parts ≤ extent / kGemmAlign.
+template <class F>
+void split_aligned(std::int64_t parts, std::int64_t extent, F&& piece) {
+  const std::int64_t blocks = (extent + kGemmAlign - 1) / kGemmAlign;
+  parallel_for(
+      parts,
+      [&](std::int64_t lo, std::int64_t hi) {
+        for (std::int64_t p = lo; p < hi; ++p) {
+          piece(p, std::min(extent, blocks * p / parts * kGemmAlign),
+                std::min(extent, blocks * (p + 1) / parts * kGemmAlign));
+        }
+      },
+      1);
+}
+
 // C [m, n] (leading dimension ldc) = op(A) · op(B), row-major, over the kernel threads.
 template <class T>
 void gemm_parallel(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, std::int64_t m, std::int64_t n,
                    std::int64_t k, const T* a, blasint lda, const T* b, blasint ldb, T* c,
                    blasint ldc) {
   const bool at = ta == CblasTrans, bt = tb == CblasTrans;
-  const std::int64_t threads = kernel_threads();
-  const std::int64_t work = m * n * k;
-  const std::int64_t pieces = std::min<std::int64_t>(threads, work / kGemmSplitWork);
-  const auto whole = [&] { gemm_call<T>(ta, tb, m, n, k, a, lda, b, ldb, T{0}, c, ldc); };
-  if (pieces < 2) return whole();
+  const std::int64_t pieces =
+      std::min<std::int64_t>(kernel_threads(), m * n * k / kGemmSplitWork);
   // Splitting C's columns or rows keeps each piece a plain gemm; when both are too short
   // to split, k is (each piece a partial product, summed afterwards).
   const std::int64_t col_pieces = std::min(pieces, n / kGemmAlign);
   const std::int64_t row_pieces = std::min(pieces, m / kGemmAlign);
-  if (col_pieces >= 2 && (n >= m || row_pieces < 2)) {
-    const std::int64_t blocks = (n + kGemmAlign - 1) / kGemmAlign;
-    parallel_for(
-        col_pieces,
-        [&](std::int64_t lo, std::int64_t hi) {
-          for (std::int64_t p = lo; p < hi; ++p) {
-            const std::int64_t j0 = std::min(n, blocks * p / col_pieces * kGemmAlign);
-            const std::int64_t j1 = std::min(n, blocks * (p + 1) / col_pieces * kGemmAlign);
-            if (j1 <= j0) continue;
-            gemm_call<T>(ta, tb, m, j1 - j0, k, a, lda, b + (bt ? j0 * ldb : j0), ldb, T{0},
-                         c + j0, ldc);
-          }
-        },
-        1);
-    return;
-  }
-  if (row_pieces >= 2) {
-    const std::int64_t blocks = (m + kGemmAlign - 1) / kGemmAlign;
-    parallel_for(
-        row_pieces,
-        [&](std::int64_t lo, std::int64_t hi) {
-          for (std::int64_t p = lo; p < hi; ++p) {
-            const std::int64_t i0 = std::min(m, blocks * p / row_pieces * kGemmAlign);
-            const std::int64_t i1 = std::min(m, blocks * (p + 1) / row_pieces * kGemmAlign);
-            if (i1 <= i0) continue;
-            gemm_call<T>(ta, tb, i1 - i0, n, k, a + (at ? i0 : i0 * lda), lda, b, ldb, T{0},
-                         c + i0 * ldc, ldc);
-          }
-        },
-        1);
-    return;
-  }
   const std::int64_t k_pieces = std::min(pieces, k / kGemmAlign);
-  if (k_pieces < 2) return whole();
-  // Piece 0 writes C; the others write partial products, added into C at the end.
-  std::vector<T> partial(static_cast<std::size_t>((k_pieces - 1) * m * n));
-  const std::int64_t blocks = (k + kGemmAlign - 1) / kGemmAlign;
-  parallel_for(
-      k_pieces,
-      [&](std::int64_t lo, std::int64_t hi) {
-        for (std::int64_t p = lo; p < hi; ++p) {
-          const std::int64_t l0 = std::min(k, blocks * p / k_pieces * kGemmAlign);
-          const std::int64_t l1 = std::min(k, blocks * (p + 1) / k_pieces * kGemmAlign);
-          T* dst = p == 0 ? c : partial.data() + (p - 1) * m * n;
-          const blasint ld = p == 0 ? ldc : static_cast<blasint>(n);
-          if (l1 <= l0) {
-            for (std::int64_t i = 0; i < m; ++i) std::fill_n(dst + i * ld, n, T{0});
-            continue;
-          }
-          gemm_call<T>(ta, tb, m, n, l1 - l0, a + (at ? l0 * lda : l0), lda,
-                       b + (bt ? l0 : l0 * ldb), ldb, T{0}, dst, ld);
-        }
-      },
-      1);
-  for (std::int64_t p = 1; p < k_pieces; ++p) {
-    const T* src = partial.data() + (p - 1) * m * n;
-    for (std::int64_t i = 0; i < m; ++i) {
-      for (std::int64_t j = 0; j < n; ++j) c[i * ldc + j] += src[i * n + j];
+  if (col_pieces >= 2 && (n >= m || row_pieces < 2)) {
+    split_aligned(col_pieces, n, [&](std::int64_t, std::int64_t j0, std::int64_t j1) {
+      gemm_call<T>(ta, tb, m, j1 - j0, k, a, lda, b + (bt ? j0 * ldb : j0), ldb, T{0}, c + j0,
+                   ldc);
+    });
+  } else if (row_pieces >= 2) {
+    split_aligned(row_pieces, m, [&](std::int64_t, std::int64_t i0, std::int64_t i1) {
+      gemm_call<T>(ta, tb, i1 - i0, n, k, a + (at ? i0 : i0 * lda), lda, b, ldb, T{0},
+                   c + i0 * ldc, ldc);
+    });
+  } else if (k_pieces >= 2) {
+    // Piece 0 writes C; the others write partial products, added into C at the end.
+    std::vector<T> partial(static_cast<std::size_t>((k_pieces - 1) * m * n));
+    split_aligned(k_pieces, k, [&](std::int64_t p, std::int64_t l0, std::int64_t l1) {
+      T* dst = p == 0 ? c : partial.data() + (p - 1) * m * n;
+      gemm_call<T>(ta, tb, m, n, l1 - l0, a + (at ? l0 * lda : l0), lda,
+                   b + (bt ? l0 : l0 * ldb), ldb, T{0}, dst,
+                   p == 0 ? ldc : static_cast<blasint>(n));
+    });
+    for (std::int64_t p = 1; p < k_pieces; ++p) {
+      const T* src = partial.data() + (p - 1) * m * n;
+      for (std::int64_t i = 0; i < m; ++i) {
+        for (std::int64_t j = 0; j < n; ++j) c[i * ldc + j] += src[i * n + j];
+      }
     }
+  } else {
+    gemm_call<T>(ta, tb, m, n, k, a, lda, b, ldb, T{0}, c, ldc);
   }
 }
 

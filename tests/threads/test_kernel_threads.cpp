@@ -98,6 +98,44 @@ TEST(KernelThreads, SplitReductionsAndTransposesGiveTheValuesOfOneThread) {
   nabla::set_num_threads(before);
 }
 
+// gemm cuts a large product into one piece per thread: C's columns, its rows, or k
+// (partial products added up); conv2d gives each thread its own samples. Each way, the
+// values are one thread's up to the summation order of a split k.
+TEST(KernelThreads, SplitGemmsAndConvolutionsGiveTheValuesOfOneThread) {
+  const int before = nabla::get_num_threads();
+  nabla::Generator gen(12);
+  const auto r = [&](nabla::Shape s, nabla::Dtype d) { return nabla::randn(s, gen, d); };
+  const nabla::Tensor a = r({64, 64}, nabla::f32), b = r({64, 256}, nabla::f32);  // columns
+  const nabla::Tensor c = r({256, 64}, nabla::f64), d = r({64, 40}, nabla::f64);  // rows
+  const nabla::Tensor e = r({16, 4096}, nabla::f32), f = r({4096, 16}, nabla::f32);  // k
+  const nabla::Tensor bt = r({256, 64}, nabla::f32), ct = r({64, 256}, nabla::f64);
+  const nabla::Tensor img = r({8, 3, 20, 20}, nabla::f64), w = r({16, 3, 3, 3}, nabla::f64);
+  const std::vector<std::pair<std::string, std::function<std::vector<nabla::Tensor>()>>> cases = {
+      {"columns", [&] { return std::vector{nabla::matmul(a, b), nabla::matmul(a, bt.t())}; }},
+      {"rows", [&] { return std::vector{nabla::matmul(c, d), nabla::matmul(ct.t(), d)}; }},
+      {"k", [&] { return std::vector{nabla::matmul(e, f), nabla::matmul(f.t(), e.t())}; }},
+      {"conv2d forward and backward",
+       [&] {
+         nabla::Tensor x = img.detach().requires_grad_(), k = w.detach().requires_grad_();
+         nabla::Tensor y = nabla::conv2d(x, k, nabla::Tensor(), 1, 1);
+         nabla::sum(y * y).backward();
+         return std::vector{y, x.grad(), k.grad()};
+       }}};
+  for (const auto& [name, fn] : cases) {
+    nabla::set_num_threads(1);
+    const std::vector<nabla::Tensor> one = fn();
+    nabla::set_num_threads(2);
+    const std::vector<nabla::Tensor> two = fn();
+    for (std::size_t i = 0; i < one.size(); ++i) {
+      const double tol = one[i].dtype() == nabla::f32 ? 1e-4 : 1e-10;
+      const double scale = nabla::amax(nabla::abs(one[i])).item<double>();
+      const double diff = nabla::amax(nabla::abs(one[i] - two[i])).item<double>();
+      EXPECT_LE(diff, tol * scale) << name << ", result " << i;
+    }
+  }
+  nabla::set_num_threads(before);
+}
+
 }  // namespace
 
 namespace {
