@@ -495,8 +495,8 @@ Tensor reduce_scatter(const Tensor& input, ReduceOp op) {
   Tensor dense = input.contiguous();
   Shape shape = input.shape();
   shape[0] /= n;
+  check_count(kCall, input, shape_numel(shape));
   Tensor out = empty(shape, input.dtype());
-  check_count(kCall, input, out.numel());
   const Dtype d = input.dtype();
   check(MPI_Reduce_scatter_block(raw(dense), raw(out), static_cast<int>(out.numel()), mpi_type(d),
                                  mpi_op(op, d), MPI_COMM_WORLD),
