@@ -13,6 +13,10 @@
 // the confusion matrix and the model; saves the trained parameters (a safetensors file)
 // and plots the learning curves. The last line is `test accuracy: <fraction>`.
 //
+// With --distributed, under `mpirun -n N`, it trains data-parallel over MPI
+// (DistributedSampler, DistributedDataParallel; only rank 0 prints and saves), where
+// CMake found MPI.
+//
 // The data comes from the Debian package dataset-fashion-mnist.
 
 #include <fmt/format.h>
@@ -24,6 +28,10 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -35,6 +43,7 @@
 
 #include "cli.hpp"
 #include "fashion_mnist_data.hpp"
+#include "data_parallel.hpp"
 #include "plot.hpp"
 #include "progress.hpp"
 
@@ -53,6 +62,7 @@ struct Options {
   std::string data = "/usr/share/datasets/fashion-mnist";
   std::string save = "fashion_mnist.safetensors";
   std::string plot = "fashion_mnist.png";
+  bool distributed = false;
 };
 
 Options parse_options(int argc, char** argv) {
@@ -67,7 +77,10 @@ Options parse_options(int argc, char** argv) {
       .option("limit", o.limit, "train on the first N samples only; 0: all")
       .option("data", o.data, "where the Fashion-MNIST .gz files are", "DIR")
       .option("save", o.save, "file for the trained parameters; '': none", "PATH")
-      .option("plot", o.plot, "PNG of the learning curves; '': none", "PATH");
+      .option("plot", o.plot, "PNG of the learning curves; '': none", "PATH")
+      .flag("distributed", o.distributed,
+            "train data-parallel over MPI (run under mpirun -n N); --batch-size is the global "
+            "batch, split evenly over the ranks");
   cli.parse(argc, argv);
   if (o.epochs < 1) cli.fail(fmt::format("--epochs must be at least 1, got {}", o.epochs));
   if (o.batch_size < 1) {
@@ -104,8 +117,33 @@ void plot_learning_curves(const History& h, const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const Options opt = parse_options(argc, argv);
+  examples::World world;
+#ifdef NABLA_EXAMPLES_DISTRIBUTED
+  namespace dist = nabla::distributed;
+  std::optional<dist::InitGuard> mpi;
+  if (opt.distributed) {
+    mpi.emplace(argc, argv);
+    world = {dist::rank(), dist::world_size()};
+    nabla::set_num_threads(examples::threads_per_rank());
+    if (world.rank != 0 && std::freopen("/dev/null", "w", stdout) == nullptr) return 1;
+  }
+#endif
   try {
-    const Options opt = parse_options(argc, argv);
+#ifndef NABLA_EXAMPLES_DISTRIBUTED
+    if (opt.distributed) {
+      throw std::runtime_error(
+          "--distributed: this build has no nabla::distributed (CMake did not find MPI: "
+          "install libopenmpi-dev and openmpi-bin, and build again)");
+    }
+#endif
+    if (opt.batch_size % world.size != 0) {
+      throw std::invalid_argument(fmt::format(
+          "--batch-size {} does not split evenly over {} ranks: each rank takes batch_size / "
+          "ranks samples of every global batch",
+          opt.batch_size, world.size));
+    }
+    const bool lead = world.rank == 0;  // saves and plots
     // Both outputs are written after training: check now that they can be.
     examples::check_writable("--save", opt.save);
     examples::check_writable("--plot", opt.plot);
@@ -118,15 +156,33 @@ int main(int argc, char** argv) {
     const nabla::data::TensorDataset test = load_split(opt.data, "t10k");
     fmt::print("{} training and {} test images of 28×28 pixels\n", train.size(), test.size());
 
-    nn::Sequential model(nn::Flatten(),                     // [N, 28, 28] → [N, 784]
-                         nn::Linear(784, 256), nn::ReLU(),  //
-                         nn::Linear(256, 128), nn::ReLU(),  //
-                         nn::Linear(128, kClasses));        // one logit per class
+    auto model = std::make_shared<nn::Sequential>(nn::Flatten(),  // [N, 28, 28] → [N, 784]
+                                                  nn::Linear(784, 256), nn::ReLU(),  //
+                                                  nn::Linear(256, 128), nn::ReLU(),  //
+                                                  nn::Linear(128, kClasses));  // a logit per class
+    std::function<Tensor(const Tensor&)> forward = [&](const Tensor& x) { return (*model)(x); };
 
-    nabla::data::DataLoader loader(train, {.batch_size = opt.batch_size,
+    nabla::data::DataLoaderOptions loading{.batch_size = opt.batch_size / world.size,
                                            .shuffle = true,
-                                           .seed = static_cast<std::uint64_t>(opt.seed)});
-    nabla::optim::Adam optimizer(model.parameters(), {.lr = opt.lr});
+                                           .seed = static_cast<std::uint64_t>(opt.seed)};
+#ifdef NABLA_EXAMPLES_DISTRIBUTED
+    // Three lines make the loop data-parallel: each rank's share of every epoch, the
+    // model wrapped so that backward averages the gradients, and the epoch set below.
+    std::shared_ptr<dist::DistributedSampler> sampler;
+    std::optional<dist::DistributedDataParallel> ddp;
+    if (opt.distributed) {
+      sampler = std::make_shared<dist::DistributedSampler>(
+          train.size(), dist::DistributedSamplerOptions{.seed = static_cast<std::uint64_t>(opt.seed)});
+      loading.shuffle = false;
+      loading.sampler = sampler;
+      ddp.emplace(model);
+      forward = [&](const Tensor& x) { return (*ddp)(x); };
+      fmt::print("data-parallel on {} ranks, {} samples each per batch of {}\n", world.size,
+                 opt.batch_size / world.size, opt.batch_size);
+    }
+#endif
+    nabla::data::DataLoader loader(train, loading);
+    nabla::optim::Adam optimizer(model->parameters(), {.lr = opt.lr});
     // Stepped after every batch, so the rate falls from lr to 0 over the whole run.
     nabla::optim::CosineAnnealingLR schedule(optimizer, opt.epochs * loader.size());
 
@@ -134,12 +190,15 @@ int main(int argc, char** argv) {
     Evaluation test_eval;
     const std::int64_t batches = loader.size();
     for (std::int64_t epoch = 1; epoch <= opt.epochs; ++epoch) {
+#ifdef NABLA_EXAMPLES_DISTRIBUTED
+      if (sampler) sampler->set_epoch(epoch);
+#endif
       examples::Progress progress(fmt::format("epoch {}/{}", epoch, opt.epochs), batches);
       RunningMean epoch_loss, tenth_loss;
       std::int64_t correct = 0, done = 0;
       for (const nabla::data::Batch& batch : loader) {
         optimizer.zero_grad();
-        const Tensor logits = model(batch.inputs);
+        const Tensor logits = forward(batch.inputs);
         const Tensor loss = nabla::cross_entropy(logits, batch.targets);
         loss.backward();
         optimizer.step();
@@ -162,8 +221,16 @@ int main(int argc, char** argv) {
       }
       progress.finish();
       const double seconds = progress.elapsed();
+#ifdef NABLA_EXAMPLES_DISTRIBUTED
+      if (opt.distributed) {  // the epoch's figures over every rank's share
+        auto count = static_cast<double>(epoch_loss.count), right = static_cast<double>(correct);
+        examples::sum_over_ranks({&epoch_loss.sum, &count, &right});
+        epoch_loss.count = static_cast<std::int64_t>(count);
+        correct = static_cast<std::int64_t>(right);
+      }
+#endif
       const auto samples = static_cast<double>(epoch_loss.count);
-      test_eval = evaluate(model, test);
+      test_eval = evaluate(*model, test);
       history.test_x.push_back(static_cast<double>(epoch));
       history.test_loss.push_back(test_eval.loss);
       history.test_accuracy.push_back(test_eval.accuracy);
@@ -175,17 +242,21 @@ int main(int argc, char** argv) {
     }
 
     print_confusion(test_eval);
-    fmt::print("\n{}\n{} parameters\n", nn::to_string(model), model.num_parameters());
+    fmt::print("\n{}\n{} parameters\n", nn::to_string(*model), model->num_parameters());
 
-    if (!opt.save.empty()) {
-      nabla::save(model, opt.save);  // load back with nabla::load(model, path)
+    if (lead && !opt.save.empty()) {
+      nabla::save(*model, opt.save);  // load back with nabla::load(model, path)
       fmt::print("saved the parameters to {}\n", opt.save);
     }
 
-    if (!opt.plot.empty()) plot_learning_curves(history, opt.plot);
+    if (lead && !opt.plot.empty()) plot_learning_curves(history, opt.plot);
     fmt::print("\ntest accuracy: {:.4f}\n", test_eval.accuracy);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "fashion_mnist: error: {}\n", e.what());
+    fmt::print(stderr, "fashion_mnist: error{}: {}\n",
+               world.size > 1 ? fmt::format(" on rank {}", world.rank) : "", e.what());
+#ifdef NABLA_EXAMPLES_DISTRIBUTED
+    if (mpi) dist::abort(1);  // the other ranks may be waiting in a collective
+#endif
     return 1;
   }
   return 0;

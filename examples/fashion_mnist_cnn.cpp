@@ -20,6 +20,11 @@
 // parameters and running statistics (a safetensors file), plots the learning curves and
 // draws the 32 filters of the first layer. The last line is `test accuracy: <fraction>`.
 //
+// With --distributed, under `mpirun -n N`, it trains data-parallel over MPI: every rank
+// takes its share of each epoch (DistributedSampler) and batch_size / N images of each
+// global batch, DistributedDataParallel averages the gradients, and only rank 0 prints,
+// plots and saves. Built where CMake found MPI (nabla::distributed).
+//
 // The data comes from the Debian package dataset-fashion-mnist.
 
 #include <fmt/format.h>
@@ -28,8 +33,14 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nabla/data.hpp>
@@ -40,6 +51,7 @@
 
 #include "cli.hpp"
 #include "fashion_mnist_data.hpp"
+#include "data_parallel.hpp"
 #include "plot.hpp"
 #include "progress.hpp"
 
@@ -62,6 +74,7 @@ struct Options {
   std::string save = "fashion_mnist_cnn.safetensors";
   std::string plot = "fashion_mnist_cnn.png";
   std::string filters = "fashion_mnist_cnn_filters.png";
+  bool distributed = false;
 };
 
 Options parse_options(int argc, char** argv) {
@@ -79,7 +92,10 @@ Options parse_options(int argc, char** argv) {
       .option("data", o.data, "where the Fashion-MNIST .gz files are", "DIR")
       .option("save", o.save, "file for the trained model; '': none", "PATH")
       .option("plot", o.plot, "PNG of the learning curves; '': none", "PATH")
-      .option("filters", o.filters, "PNG of the first layer's filters; '': none", "PATH");
+      .option("filters", o.filters, "PNG of the first layer's filters; '': none", "PATH")
+      .flag("distributed", o.distributed,
+            "train data-parallel over MPI (run under mpirun -n N); --batch-size is the global "
+            "batch, split evenly over the ranks");
   cli.parse(argc, argv);
   if (o.epochs < 1) cli.fail(fmt::format("--epochs must be at least 1, got {}", o.epochs));
   if (o.batch_size < 1) {
@@ -161,8 +177,33 @@ void plot_learning_curves(const History& h, const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const Options opt = parse_options(argc, argv);
+  examples::World world;
+#ifdef NABLA_EXAMPLES_DISTRIBUTED
+  namespace dist = nabla::distributed;
+  std::optional<dist::InitGuard> mpi;
+  if (opt.distributed) {
+    mpi.emplace(argc, argv);
+    world = {dist::rank(), dist::world_size()};
+    nabla::set_num_threads(examples::threads_per_rank());
+    if (world.rank != 0 && std::freopen("/dev/null", "w", stdout) == nullptr) return 1;
+  }
+#endif
   try {
-    const Options opt = parse_options(argc, argv);
+#ifndef NABLA_EXAMPLES_DISTRIBUTED
+    if (opt.distributed) {
+      throw std::runtime_error(
+          "--distributed: this build has no nabla::distributed (CMake did not find MPI: "
+          "install libopenmpi-dev and openmpi-bin, and build again)");
+    }
+#endif
+    if (opt.batch_size % world.size != 0) {
+      throw std::invalid_argument(fmt::format(
+          "--batch-size {} does not split evenly over {} ranks: each rank takes batch_size / "
+          "ranks images of every global batch",
+          opt.batch_size, world.size));
+    }
+    const bool lead = world.rank == 0;  // prints, plots and saves
     examples::check_writable("--save", opt.save);
     examples::check_writable("--plot", opt.plot);
     examples::check_writable("--filters", opt.filters);
@@ -178,22 +219,39 @@ int main(int argc, char** argv) {
     fmt::print("{} training and {} test images of 28×28 pixels (mean {:.4f}, std {:.4f})\n",
                train.size(), test.size(), standardize.mean, standardize.std);
 
-    nn::Sequential model = make_model();
-    fmt::print("{}\n{} parameters\n\n", nn::to_string(model), model.num_parameters());
+    auto model = std::make_shared<nn::Sequential>(make_model());
+    fmt::print("{}\n{} parameters\n\n", nn::to_string(*model), model->num_parameters());
+    std::function<Tensor(const Tensor&)> forward = [&](const Tensor& x) { return (*model)(x); };
 
     // Shifts of up to two pixels (the edge repeated into the border) and mirror images.
     data::Transform augment = data::transforms::compose(
         {data::transforms::random_crop(28, 2, data::transforms::Fill::replicate),
          data::transforms::random_horizontal_flip(0.5)});
-    data::DataLoader loader(train, {.batch_size = opt.batch_size,
+    data::DataLoaderOptions loading{.batch_size = opt.batch_size / world.size,
                                     .shuffle = true,
                                     .seed = static_cast<std::uint64_t>(opt.seed),
-                                    .transform = opt.no_augment ? nullptr : augment});
+                                    .transform = opt.no_augment ? nullptr : augment};
+#ifdef NABLA_EXAMPLES_DISTRIBUTED
+    std::shared_ptr<dist::DistributedSampler> sampler;
+    std::optional<dist::DistributedDataParallel> ddp;
+    if (opt.distributed) {
+      // Each rank its share of every epoch, reshuffled per epoch from the one seed.
+      sampler = std::make_shared<dist::DistributedSampler>(
+          train.size(), dist::DistributedSamplerOptions{.seed = static_cast<std::uint64_t>(opt.seed)});
+      loading.shuffle = false;
+      loading.sampler = sampler;
+      ddp.emplace(model);  // rank 0's weights everywhere; gradients averaged in backward
+      forward = [&](const Tensor& x) { return (*ddp)(x); };
+      fmt::print("data-parallel on {} ranks, {} images each per batch of {}\n\n", world.size,
+                 opt.batch_size / world.size, opt.batch_size);
+    }
+#endif
+    data::DataLoader loader(train, loading);
 
     // Weight decay on the weights of Conv2d and Linear only, not on biases or BatchNorm's
     // scale and shift, which are the 1-d parameters (the usual split, in two groups).
     std::vector<Tensor> decayed, plain;
-    for (const Tensor& p : model.parameters()) (p.dim() > 1 ? decayed : plain).push_back(p);
+    for (const Tensor& p : model->parameters()) (p.dim() > 1 ? decayed : plain).push_back(p);
     nabla::optim::AdamW optimizer({{decayed, {.weight_decay = opt.weight_decay}},
                                    {plain, {.weight_decay = 0.0}}});
     nabla::optim::OneCycleLR schedule(
@@ -204,12 +262,15 @@ int main(int argc, char** argv) {
     const std::int64_t batches = loader.size();
     double images = 0, seconds = 0;
     for (std::int64_t epoch = 1; epoch <= opt.epochs; ++epoch) {
+#ifdef NABLA_EXAMPLES_DISTRIBUTED
+      if (sampler) sampler->set_epoch(epoch);
+#endif
       examples::Progress progress(fmt::format("epoch {}/{}", epoch, opt.epochs), batches);
       RunningMean epoch_loss, tenth_loss;
       std::int64_t correct = 0, done = 0;
       for (const data::Batch& batch : loader) {
         optimizer.zero_grad();
-        const Tensor logits = model(batch.inputs);
+        const Tensor logits = forward(batch.inputs);
         const Tensor loss = nabla::cross_entropy(logits, batch.targets);
         loss.backward();
         optimizer.step();
@@ -234,10 +295,18 @@ int main(int argc, char** argv) {
       }
       progress.finish();
       const double s = progress.elapsed();
+#ifdef NABLA_EXAMPLES_DISTRIBUTED
+      if (opt.distributed) {  // the epoch's figures over every rank's share
+        auto count = static_cast<double>(epoch_loss.count), right = static_cast<double>(correct);
+        examples::sum_over_ranks({&epoch_loss.sum, &count, &right});
+        epoch_loss.count = static_cast<std::int64_t>(count);
+        correct = static_cast<std::int64_t>(right);
+      }
+#endif
       const auto samples = static_cast<double>(epoch_loss.count);
       images += samples;
       seconds += s;
-      test_eval = evaluate(model, test);
+      test_eval = evaluate(*model, test);  // (every rank: they stay in step)
       history.test_x.push_back(static_cast<double>(epoch));
       history.test_loss.push_back(test_eval.loss);
       history.test_accuracy.push_back(test_eval.accuracy);
@@ -252,15 +321,19 @@ int main(int argc, char** argv) {
 
     print_confusion(test_eval);
 
-    if (!opt.save.empty()) {
-      nabla::save(model, opt.save);  // parameters and BatchNorm's running statistics
+    if (lead && !opt.save.empty()) {
+      nabla::save(*model, opt.save);  // parameters and BatchNorm's running statistics
       fmt::print("saved the model to {}\n", opt.save);
     }
-    if (!opt.plot.empty()) plot_learning_curves(history, opt.plot);
-    if (!opt.filters.empty()) draw_filters(model.at<nn::Conv2d>(0).weight(), opt.filters);
+    if (lead && !opt.plot.empty()) plot_learning_curves(history, opt.plot);
+    if (lead && !opt.filters.empty()) draw_filters(model->at<nn::Conv2d>(0).weight(), opt.filters);
     fmt::print("\ntest accuracy: {:.4f}\n", test_eval.accuracy);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "fashion_mnist_cnn: error: {}\n", e.what());
+    fmt::print(stderr, "fashion_mnist_cnn: error{}: {}\n",
+               world.size > 1 ? fmt::format(" on rank {}", world.rank) : "", e.what());
+#ifdef NABLA_EXAMPLES_DISTRIBUTED
+    if (mpi) dist::abort(1);  // the other ranks may be waiting in a collective
+#endif
     return 1;
   }
   return 0;
