@@ -15,6 +15,17 @@ if(mpiexec_version MATCHES "Open MPI|OpenRTE")
   endif()
 endif()
 
+# Under AddressSanitizer (tools/test --sanitize) LeakSanitizer is off in these jobs: Open
+# MPI leaves its start-up allocations for the end of the process, most of them made by its
+# plugins, which MPI_Finalize unloads, so LSan can neither attribute nor suppress them (no
+# report names nabla). ASan and UBSan still check every access.
+function(nabla_no_leak_check name)
+  if(NABLA_SANITIZE STREQUAL "address")
+    set_property(TEST ${name} APPEND PROPERTY ENVIRONMENT_MODIFICATION
+      "ASAN_OPTIONS=string_append::detect_leaks=0")
+  endif()
+endfunction()
+
 # nabla_mpi_test(NAME ranks target [args...]): a CTest test running target on `ranks`
 # processes; ctest -j counts them as that many processors.
 function(nabla_mpi_test name ranks target)
@@ -22,4 +33,5 @@ function(nabla_mpi_test name ranks target)
     COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${ranks} ${NABLA_MPIEXEC_FLAGS}
       $<TARGET_FILE:${target}> ${MPIEXEC_POSTFLAGS} ${ARGN})
   set_tests_properties(${name} PROPERTIES PROCESSORS ${ranks} LABELS distributed)
+  nabla_no_leak_check(${name})
 endfunction()

@@ -15,6 +15,6 @@ rm -rf "$work"
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
 cmake -S "$src/tests/distributed/package" -B "$work/build" \
   -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$cxx" \
-  -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" >/dev/null
+  -DNABLA_CONSUMER_FLAGS="$flags" >/dev/null
 cmake --build "$work/build" >/dev/null
 "$@" "$work/build/distributed_consumer"
