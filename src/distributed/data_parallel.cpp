@@ -82,6 +82,16 @@ struct Reducer {
     ready[i] = true;
     --b.pending;
     launch_ready();
+    poll();
+  }
+
+  // MPI moves a non-blocking collective along only inside MPI calls (Open MPI has no
+  // progress thread by default): each gradient that arrives tests the buckets in flight,
+  // so that their all-reduces advance while the backward goes on.
+  void poll() {
+    for (std::size_t k = 0; k < next_bucket; ++k) {
+      if (buckets[k].launched) (void)buckets[k].work.is_completed();
+    }
   }
 
   void begin() {
