@@ -182,8 +182,8 @@ void DistributedDataParallel::setup(std::shared_ptr<nn::Module> module,
   if (!module) throw std::invalid_argument(fmt::format("{}: the module is null", kWho));
   if (!is_initialized()) {
     throw DistributedError(kWho, -1,
-                           "nabla::distributed is not initialized: call "
-                           "nabla::distributed::init() (or make an InitGuard) first");
+                           "MPI is not initialized: call nabla::distributed::init() first (or "
+                           "make a nabla::distributed::InitGuard in main)");
   }
   if (!(options.bucket_cap_mb > 0)) {
     throw std::invalid_argument(

@@ -1,9 +1,11 @@
-// init, finalize and InitGuard, and what the calls say before init and after finalize,
-// which the GoogleTest suites (whose main keeps MPI running throughout) cannot see. Run
-// under mpirun; prints "ok: ..." on success, and each failed check with its line.
+// init, finalize and InitGuard, and what the calls (and DistributedDataParallel) say
+// before init and after finalize, which the GoogleTest suites (whose main keeps MPI
+// running throughout) cannot see. Run under mpirun; prints "ok: ..." on success, and each
+// failed check with its line.
 
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -79,6 +81,14 @@ int main(int argc, char** argv) {
   EXPECT(given.size() == 5);
   expect_message(error_of("nabla::distributed::world_size", [] { dist::DistributedSampler s(10); }),
                  "nabla::distributed::world_size" + kNotInitialized, __LINE__);
+
+  // DistributedDataParallel too, before it touches the module.
+  expect_message(error_of("nabla::distributed::DistributedDataParallel",
+                          [] {
+                            dist::DistributedDataParallel ddp(
+                                std::make_shared<nabla::nn::Linear>(2, 2));
+                          }),
+                 "nabla::distributed::DistributedDataParallel" + kNotInitialized, __LINE__);
 
   // init, a second init (nothing), a guard made while MPI runs (it ends nothing).
   dist::init(&argc, &argv);
