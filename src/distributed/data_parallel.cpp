@@ -72,7 +72,7 @@ struct Reducer {
   void on_grad(std::size_t i) {
     if (!sync) return;
     if (!active) begin();
-    if (ready[i]) return;  // (a second backward through a retained graph before the callback)
+    if (ready[i]) return;  // (a second hook in one pass: a parameter used inside nn::checkpoint and out)
     const Tensor g = params[i].grad();
     Bucket& b = buckets[bucket_of[i]];
     {
